@@ -1,0 +1,156 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { Queue } from '../queues.js';
+import type { RetryPolicy } from '../retry.js';
+import {
+  AnalysisHistoryParams,
+  BacktestRunParams,
+  BacktestRunResult,
+  BacktestSweepParams,
+  BacktestSweepResult,
+} from './backtest.js';
+import { EchoParams, EchoResult } from './diagnostics.js';
+import { CandleExportParams, CleanupParams, ExchangeHealthParams } from './exports.js';
+import { DailyReportParams, EmailParams, WebhookParams } from './reports.js';
+
+/** Soft limit: the handler's AbortSignal fires. Hard limit: the attempt is abandoned. */
+export interface TimeLimits {
+  softTimeLimitMs: number;
+  timeLimitMs: number;
+}
+
+export interface TaskDefinition<P extends TSchema = TSchema, R extends TSchema = TSchema> {
+  queue: Queue;
+  description: string;
+  params: P;
+  result: R;
+  limits: TimeLimits;
+  retry: RetryPolicy;
+}
+
+/** Results of types whose services have not settled theirs yet: any JSON object. */
+const ObjectResult = Type.Record(Type.String(), Type.Unknown());
+
+const minutes = (m: number): TimeLimits => ({
+  softTimeLimitMs: m * 60_000,
+  timeLimitMs: m * 60_000 + 30_000,
+});
+const STANDARD_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  backoffMs: 5_000,
+  maxBackoffMs: 300_000,
+  jitter: 0.2,
+};
+
+function define<P extends TSchema, R extends TSchema>(d: TaskDefinition<P, R>) {
+  return d;
+}
+
+/**
+ * Every task type, with its queue, schemas, limits and retry policy. A service's handler map is
+ * typed from this, so a missing handler does not compile.
+ */
+export const TASK_CATALOG = {
+  'diagnostics.echo': define({
+    queue: 'diagnostics',
+    description: 'Echoes its payload; can sleep, fail, crash and report progress on demand.',
+    params: EchoParams,
+    result: EchoResult,
+    limits: minutes(10),
+    retry: { maxAttempts: 3, backoffMs: 200, maxBackoffMs: 5_000, jitter: 0.2 },
+  }),
+  'backtest.run': define({
+    queue: 'backtest',
+    description: 'Backtests one strategy over one candle series.',
+    params: BacktestRunParams,
+    result: BacktestRunResult,
+    limits: minutes(10),
+    retry: STANDARD_RETRY,
+  }),
+  'backtest.sweep': define({
+    queue: 'backtest',
+    description: 'Backtests a grid of strategy parameters on worker threads.',
+    params: BacktestSweepParams,
+    result: BacktestSweepResult,
+    limits: minutes(60),
+    retry: STANDARD_RETRY,
+  }),
+  'analysis.history': define({
+    queue: 'analysis',
+    description: 'Historical analysis: returns, volatility, drawdowns, market structure.',
+    params: AnalysisHistoryParams,
+    result: ObjectResult,
+    limits: minutes(10),
+    retry: STANDARD_RETRY,
+  }),
+  'reports.daily': define({
+    queue: 'reports',
+    description: 'Daily market report as PDF, optionally mailed.',
+    params: DailyReportParams,
+    result: ObjectResult,
+    limits: minutes(10),
+    retry: STANDARD_RETRY,
+  }),
+  'notify.email': define({
+    queue: 'notify',
+    description: 'Sends an email over SMTP.',
+    params: EmailParams,
+    result: ObjectResult,
+    limits: minutes(2),
+    retry: { maxAttempts: 5, backoffMs: 10_000, maxBackoffMs: 600_000, jitter: 0.2 },
+  }),
+  'notify.webhook': define({
+    queue: 'notify',
+    description: 'POSTs a JSON body to a URL.',
+    params: WebhookParams,
+    result: ObjectResult,
+    limits: minutes(1),
+    retry: { maxAttempts: 5, backoffMs: 5_000, maxBackoffMs: 600_000, jitter: 0.2 },
+  }),
+  'exports.candles': define({
+    queue: 'exports',
+    description: 'Exports a candle series as CSV or XLSX.',
+    params: CandleExportParams,
+    result: ObjectResult,
+    limits: minutes(30),
+    retry: STANDARD_RETRY,
+  }),
+  'maintenance.cleanup': define({
+    queue: 'maintenance',
+    description: 'Removes expired artifacts and archived task data.',
+    params: CleanupParams,
+    result: ObjectResult,
+    limits: minutes(30),
+    retry: STANDARD_RETRY,
+  }),
+  'maintenance.exchange_health': define({
+    queue: 'maintenance',
+    description: 'Checks connectivity to the configured exchanges.',
+    params: ExchangeHealthParams,
+    result: ObjectResult,
+    limits: minutes(1),
+    retry: { maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0, jitter: 0 },
+  }),
+} as const;
+
+export type TaskCatalog = typeof TASK_CATALOG;
+export type TaskType = keyof TaskCatalog;
+export const TASK_TYPES = Object.keys(TASK_CATALOG) as TaskType[];
+
+export type TaskParams<T extends TaskType> = Static<TaskCatalog[T]['params']>;
+export type TaskResult<T extends TaskType> = Static<TaskCatalog[T]['result']>;
+/** The task types served by one queue, e.g. `TypesOf<'backtest'>`. */
+export type TypesOf<Q extends Queue> = {
+  [T in TaskType]: TaskCatalog[T]['queue'] extends Q ? T : never;
+}[TaskType];
+
+export function isTaskType(value: unknown): value is TaskType {
+  return typeof value === 'string' && Object.hasOwn(TASK_CATALOG, value);
+}
+
+export function taskDefinition(type: TaskType): TaskDefinition {
+  return TASK_CATALOG[type];
+}
+
+export function typesOfQueue(queue: Queue): TaskType[] {
+  return TASK_TYPES.filter((t) => TASK_CATALOG[t].queue === queue);
+}

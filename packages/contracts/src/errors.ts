@@ -1,0 +1,42 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Stable codes carried by task failures, DLQ records and HTTP problems. */
+export const ErrorCode = {
+  MALFORMED_COMMAND: 'MALFORMED_COMMAND',
+  UNKNOWN_TASK_TYPE: 'UNKNOWN_TASK_TYPE',
+  NO_HANDLER: 'NO_HANDLER',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  TASK_FAILED: 'TASK_FAILED',
+  NON_RETRYABLE: 'NON_RETRYABLE',
+  MAX_ATTEMPTS_EXCEEDED: 'MAX_ATTEMPTS_EXCEEDED',
+  WORKER_LOST: 'WORKER_LOST',
+  SOFT_TIME_LIMIT_EXCEEDED: 'SOFT_TIME_LIMIT_EXCEEDED',
+  TIME_LIMIT_EXCEEDED: 'TIME_LIMIT_EXCEEDED',
+  REVOKED: 'REVOKED',
+  INVALID_SUBJECT_TOKEN: 'INVALID_SUBJECT_TOKEN',
+  TASK_NOT_FOUND: 'TASK_NOT_FOUND',
+  TASK_ALREADY_TERMINAL: 'TASK_ALREADY_TERMINAL',
+  PUBLISH_FAILED: 'PUBLISH_FAILED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** One failing field of a payload, as a JSON pointer and a sentence. */
+export const FieldError = Type.Object({ path: Type.String(), message: Type.String() });
+export type FieldError = Static<typeof FieldError>;
+
+/** An error as data: what crosses NATS and HTTP. Never a stack trace. */
+export const TaskErrorData = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  retryable: Type.Boolean(),
+  fields: Type.Optional(Type.Array(FieldError)),
+});
+export type TaskErrorData = Static<typeof TaskErrorData>;
+
+export class InvalidSubjectTokenError extends Error {
+  override readonly name = 'InvalidSubjectTokenError';
+  readonly code = ErrorCode.INVALID_SUBJECT_TOKEN;
+  constructor(kind: string, value: string) {
+    super(`invalid ${kind} ${JSON.stringify(value)}: use 1 to 128 of [A-Za-z0-9_-]`);
+  }
+}

@@ -1,0 +1,17 @@
+/** Names of every JetStream resource. Operators see these in `nats stream ls` / `nats kv ls`. */
+export const STREAMS = {
+  tasks: 'TASKS',
+  events: 'TASK_EVENTS',
+  dlq: 'TASKS_DLQ',
+} as const;
+
+export const BUCKETS = {
+  taskState: 'TASK_STATE',
+  schedules: 'SCHEDULES',
+  workers: 'WORKERS',
+} as const;
+
+export const OBJECT_STORES = {
+  artifacts: 'ARTIFACTS',
+  marketData: 'MARKET_DATA',
+} as const;

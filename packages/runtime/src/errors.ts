@@ -1,0 +1,68 @@
+import { ErrorCode, type FieldError, type TaskErrorData } from '@wadm/contracts';
+
+/**
+ * Thrown by a handler when retrying cannot help (bad params, unknown series): the task ends in
+ * FAILURE and goes to the DLQ at once. Anything else a handler throws is retried.
+ */
+export class NonRetryableError extends Error {
+  override readonly name: string = 'NonRetryableError';
+  readonly code: string;
+  readonly fields: FieldError[] | undefined;
+  constructor(
+    message: string,
+    opts: { code?: string; cause?: unknown; fields?: FieldError[] } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.code = opts.code ?? ErrorCode.NON_RETRYABLE;
+    this.fields = opts.fields;
+  }
+}
+
+/** The soft time limit passed: the handler's signal fired with this reason. */
+export class SoftTimeLimitError extends Error {
+  override readonly name = 'SoftTimeLimitError';
+  readonly code = ErrorCode.SOFT_TIME_LIMIT_EXCEEDED;
+  constructor(limitMs: number) {
+    super(`soft time limit of ${limitMs} ms exceeded`);
+  }
+}
+
+/** The task was revoked while it ran: the handler's signal fired with this reason. */
+export class RevokedError extends Error {
+  override readonly name = 'RevokedError';
+  readonly code = ErrorCode.REVOKED;
+  constructor() {
+    super('task revoked');
+  }
+}
+
+/** A task id, owner or type the client refuses before anything is written. */
+export class TaskRequestError extends Error {
+  override readonly name = 'TaskRequestError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly fields?: FieldError[],
+  ) {
+    super(message);
+  }
+}
+
+/** The one place a thrown value becomes error data; decides retryability once. */
+export function toErrorData(err: unknown): TaskErrorData {
+  if (err instanceof NonRetryableError) {
+    return {
+      code: err.code,
+      message: err.message,
+      retryable: false,
+      ...(err.fields ? { fields: err.fields } : {}),
+    };
+  }
+  if (err instanceof SoftTimeLimitError || err instanceof RevokedError) {
+    return { code: err.code, message: err.message, retryable: false };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const rawCode: unknown = err instanceof Error ? Reflect.get(err, 'code') : undefined;
+  const code = typeof rawCode === 'string' ? rawCode : ErrorCode.TASK_FAILED;
+  return { code, message: message || 'task failed', retryable: true };
+}

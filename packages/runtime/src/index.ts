@@ -1,0 +1,27 @@
+export { provision, taskConsumerConfig, type ProvisionOptions } from './provision.js';
+export { connectNats, monitorConnection, type ConnectOptions } from './connection.js';
+export { createLogger, type Logger } from './logger.js';
+export {
+  NonRetryableError,
+  RevokedError,
+  SoftTimeLimitError,
+  TaskRequestError,
+  toErrorData,
+} from './errors.js';
+export type { AnyHandler, HandlerMap, TaskContext, TaskHandler } from './handlers.js';
+export { ArtifactStore } from './artifacts.js';
+export { TaskStore, IllegalTransitionError, type StoredState } from './task-store.js';
+export { Worker, type WorkerOptions, type WorkerStats } from './worker/worker.js';
+export {
+  TaskClient,
+  idempotentId,
+  type CancelResult,
+  type SubmitRequest,
+  type SubmitResult,
+} from './client/task-client.js';
+export type { ListFilters, TaskPage } from './client/task-list.js';
+export { DeadLetterAdmin, type StoredDeadLetter } from './client/dead-letter-admin.js';
+export { runWorkerService, type RunningService } from './service/run-worker-service.js';
+export { loadWorkerEnv, type WorkerEnv } from './service/worker-env.js';
+export { EnvError, intVar, boolVar, stringVar, type EnvSource } from './service/env-schema.js';
+export { serviceMain, type ServiceMainDefinition } from './service/service-main.js';

@@ -1,0 +1,96 @@
+import type { Server } from 'node:http';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Queue } from '@wadm/contracts';
+import { connectNats, monitorConnection } from '../connection.js';
+import { createEchoHandler } from '../echo.js';
+import type { HandlerMap } from '../handlers.js';
+import { createLogger } from '../logger.js';
+import { provision } from '../provision.js';
+import { Worker } from '../worker/worker.js';
+import { portOf, startHealthServer } from './health-server.js';
+import { renderMetrics } from './metrics.js';
+import type { WorkerEnv } from './worker-env.js';
+
+export interface WorkerServiceDefinition<Q extends Exclude<Queue, 'diagnostics'>> {
+  service: string;
+  queues: readonly Q[];
+  handlers: HandlerMap<Q>;
+  env: WorkerEnv;
+}
+
+export interface RunningService {
+  stop(): Promise<void>;
+  healthPort: number;
+}
+
+/**
+ * Starts a worker service: NATS, provisioning, the worker (its queues plus `diagnostics`),
+ * the health server; SIGTERM and SIGINT stop it in reverse order.
+ */
+export async function runWorkerService<Q extends Exclude<Queue, 'diagnostics'>>(
+  def: WorkerServiceDefinition<Q>,
+): Promise<RunningService> {
+  const { env } = def;
+  const logger = createLogger(def.service, env.logLevel);
+  const nc: NatsConnection = await connectNats({
+    url: env.natsUrl,
+    name: `${def.service}.${env.instance}`,
+  });
+  const connection = monitorConnection(nc, logger);
+  if (env.provision) {
+    await provision(nc, {
+      replicas: env.replicas,
+      ackWaitMs: env.ackWaitMs,
+      maxAckPending: env.maxAckPending,
+    });
+  }
+  const queues: (Q | 'diagnostics')[] = [...def.queues, 'diagnostics'];
+  const handlers = {
+    ...def.handlers,
+    'diagnostics.echo': createEchoHandler({ allowCrash: env.allowCrash }),
+  } as HandlerMap<Q | 'diagnostics'>;
+  const worker = new Worker({
+    nc,
+    service: def.service,
+    instance: env.instance,
+    queues,
+    handlers,
+    slots: env.concurrencyByQueue,
+    defaultSlots: env.concurrency,
+    logger,
+    ackWaitMs: env.ackWaitMs,
+    inlineResultMaxBytes: env.inlineResultMaxBytes,
+  });
+  await worker.start();
+  let stopping = false;
+  const health: Server = await startHealthServer(env.healthPort, {
+    ready: () => !stopping && connection.connected,
+    metrics: () => renderMetrics(def.service, worker.stats()),
+  });
+  logger.info(
+    { nats: env.natsUrl, healthPort: portOf(health), queues },
+    `${def.service} service ready`,
+  );
+
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping: finishing running tasks');
+    await worker.stop(env.graceMs);
+    await new Promise((resolve) => health.close(resolve));
+    await nc.drain();
+    logger.info('stopped');
+  };
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(sig, () => {
+      stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'unclean stop');
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return { stop, healthPort: portOf(health) };
+}

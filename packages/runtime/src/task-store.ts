@@ -1,0 +1,96 @@
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { BUCKETS, canTransition, parseStateKey, stateKey, type TaskState } from '@wadm/contracts';
+
+export interface StoredState {
+  state: TaskState;
+  revision: number;
+}
+
+/** What a mutator decides: a new state to write, or null to leave the entry as it is. */
+export type Mutator = (current: TaskState | null) => TaskState | null;
+
+export class IllegalTransitionError extends Error {
+  override readonly name = 'IllegalTransitionError';
+  readonly code = 'ILLEGAL_TRANSITION';
+  constructor(from: string, to: string, id: string) {
+    super(`task ${id}: ${from} → ${to} is not an allowed transition`);
+  }
+}
+
+function isCasConflict(err: unknown): boolean {
+  return (
+    err instanceof JetStreamApiError &&
+    (err.code === JetStreamApiCodes.StreamWrongLastSequence ||
+      err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
+  );
+}
+
+/**
+ * Task states in TASK_STATE. Every write is compare-and-set on the entry's revision, so two
+ * writers (a worker finishing, a client cancelling) never overwrite each other blindly.
+ */
+export class TaskStore {
+  private constructor(readonly kv: KV) {}
+
+  static async open(nc: NatsConnection): Promise<TaskStore> {
+    return new TaskStore(await new Kvm(nc).open(BUCKETS.taskState));
+  }
+
+  async get(owner: string, taskId: string): Promise<StoredState | null> {
+    const entry = await this.kv.get(stateKey(owner, taskId));
+    if (!entry || entry.operation !== 'PUT') return null;
+    return { state: entry.json<TaskState>(), revision: entry.revision };
+  }
+
+  /** Writes `state` if no task has this key yet; null when one does. */
+  async create(state: TaskState): Promise<StoredState | null> {
+    try {
+      const revision = await this.kv.create(stateKey(state.owner, state.id), JSON.stringify(state));
+      return { state, revision };
+    } catch (err) {
+      if (isCasConflict(err)) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Reads, applies `fn`, writes with CAS; on a conflict reads again and re-applies. Returns what
+   * is stored afterwards (the current state when `fn` chose not to write, null if none).
+   */
+  async mutate(owner: string, taskId: string, fn: Mutator): Promise<StoredState | null> {
+    const key = stateKey(owner, taskId);
+    for (;;) {
+      const current = await this.get(owner, taskId);
+      const next = fn(current?.state ?? null);
+      if (!next) return current;
+      if (current && current.state.status !== next.status) {
+        if (!canTransition(current.state.status, next.status)) {
+          throw new IllegalTransitionError(current.state.status, next.status, taskId);
+        }
+      }
+      try {
+        const revision = current
+          ? await this.kv.update(key, JSON.stringify(next), current.revision)
+          : await this.kv.create(key, JSON.stringify(next));
+        return { state: next, revision };
+      } catch (err) {
+        if (!isCasConflict(err)) throw err;
+      }
+    }
+  }
+
+  /** Every task of `owner` (`*` for all owners). */
+  async *list(owner: string): AsyncIterable<TaskState> {
+    const keys = await this.kv.keys(owner === '*' ? '>' : `${owner}.>`);
+    const names: string[] = [];
+    for await (const k of keys) names.push(k);
+    for (const key of names) {
+      const parsed = parseStateKey(key);
+      if (!parsed) continue;
+      const stored = await this.get(parsed.owner, parsed.taskId);
+      if (stored) yield stored.state;
+    }
+  }
+}
