@@ -31,10 +31,7 @@ export const TaskState = Type.Object({
   /** Attempts started so far, counting ones whose worker died. */
   attempts: Type.Integer({ minimum: 0 }),
   maxAttempts: Type.Integer({ minimum: 1 }),
-  /**
-   * Deliveries that were not attempts (ETA waits, hand-backs on shutdown): the attempt number
-   * is the delivery count less these, which stays honest when a worker dies before writing.
-   */
+  /** Deliveries that were not attempts (ETA waits, hand-backs on shutdown), for operators. */
   deferrals: Type.Integer({ minimum: 0 }),
   params: Type.Unknown(),
   createdAt: IsoTime,

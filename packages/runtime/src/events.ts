@@ -1,7 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { isTerminal, subjects, type TaskEvent, type TaskState } from '@wadm/contracts';
-import { isoNow } from './time.js';
+import { DURABLE_PUBLISH_RETRIES, isoNow } from './time.js';
 
 export function toEvent(state: TaskState, message?: string): TaskEvent {
   const event: TaskEvent = {
@@ -39,7 +39,7 @@ export class EventPublisher {
     const subject = subjects.event(state.owner, state.id);
     const body = JSON.stringify(toEvent(state, message));
     if (isTerminal(state.status)) {
-      await this.js.publish(subject, body);
+      await this.js.publish(subject, body, { retries: DURABLE_PUBLISH_RETRIES });
     } else {
       this.nc.publish(subject, body);
     }

@@ -25,7 +25,10 @@ import {
 import { nanos } from './time.js';
 
 export interface ProvisionOptions {
-  /** 1 in development, 3 in production. @defaultValue 1 */
+  /**
+   * 1 in development, 3 in production. Unset, new resources get 1 and existing streams keep
+   * theirs; set, existing streams are scaled to it.
+   */
   replicas?: number;
   /** How long a delivered task may go without ack or `working()`. @defaultValue 30000 */
   ackWaitMs?: number;
@@ -93,16 +96,23 @@ function streamConfigs(opts: ProvisionOptions): StreamSpec[] {
   ];
 }
 
-async function ensureStream(jsm: JetStreamManager, cfg: StreamSpec): Promise<void> {
+async function ensureStream(
+  jsm: JetStreamManager,
+  cfg: StreamSpec,
+  replicasGiven: boolean,
+): Promise<void> {
   const { name } = cfg;
+  let existing: StreamConfig;
   try {
-    await jsm.streams.info(name);
+    existing = (await jsm.streams.info(name)).config;
   } catch (err) {
     if (!isNotFound(err)) throw err;
     await jsm.streams.add(cfg);
     return;
   }
-  await jsm.streams.update(name, cfg);
+  // A service starting with the default must not scale a production R3 stream down to R1.
+  const num_replicas = replicasGiven ? cfg.num_replicas : existing.num_replicas;
+  await jsm.streams.update(name, { ...cfg, num_replicas });
 }
 
 async function ensureConsumer(
@@ -132,7 +142,8 @@ function isNotFound(err: unknown): boolean {
  */
 export async function provision(nc: NatsConnection, opts: ProvisionOptions = {}): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  for (const cfg of streamConfigs(opts)) await ensureStream(jsm, cfg);
+  const replicasGiven = opts.replicas !== undefined;
+  for (const cfg of streamConfigs(opts)) await ensureStream(jsm, cfg, replicasGiven);
   for (const queue of QUEUES) {
     for (const priority of PRIORITIES) {
       await ensureConsumer(jsm, STREAMS.tasks, taskConsumerConfig(queue, priority, opts));

@@ -20,3 +20,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     );
   });
 }
+
+/**
+ * JetStream publishes that must land (commands, dead letters, terminal events) retry through
+ * "no responders", which is what a stream answers while its cluster elects a new leader.
+ * Message ids make the retries safe.
+ */
+export const DURABLE_PUBLISH_RETRIES = 20;

@@ -15,7 +15,7 @@ import {
 } from '@wadm/contracts';
 import { TaskRequestError } from '../errors.js';
 import { TaskStore } from '../task-store.js';
-import { isoNow } from '../time.js';
+import { DURABLE_PUBLISH_RETRIES, isoNow } from '../time.js';
 
 /** A dead letter and its sequence in TASKS_DLQ, the handle `replay` and `delete` take. */
 export interface StoredDeadLetter {
@@ -108,6 +108,7 @@ export class DeadLetterAdmin {
     // A fresh message id: the original id is still inside the stream's duplicate window.
     await this.js.publish(letter.subject, letter.command, {
       msgID: `${letter.taskId}.replay.${Date.now()}`,
+      retries: DURABLE_PUBLISH_RETRIES,
     });
     await this.jsm.streams.deleteMessage(STREAMS.dlq, seq, false);
     return revived.state;

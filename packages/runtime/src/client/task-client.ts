@@ -23,7 +23,7 @@ import { TaskRequestError } from '../errors.js';
 import { EventPublisher } from '../events.js';
 import { newTaskState } from '../state-factory.js';
 import { TaskStore } from '../task-store.js';
-import { isoNow } from '../time.js';
+import { DURABLE_PUBLISH_RETRIES, isoNow } from '../time.js';
 import { listTasks, type ListFilters, type TaskPage } from './task-list.js';
 
 export interface SubmitRequest {
@@ -196,6 +196,7 @@ export class TaskClient {
     if (traceparent) h.set(HEADERS.traceparent, traceparent);
     await this.js.publish(subjects.task(state.queue, state.priority), JSON.stringify(command), {
       msgID: command.id ?? state.id,
+      retries: DURABLE_PUBLISH_RETRIES,
       headers: h,
     });
   }

@@ -12,7 +12,8 @@ export interface WorkerEnv {
   ackWaitMs: number;
   graceMs: number;
   healthPort: number;
-  replicas: number;
+  /** Unset: create with 1 replica, leave existing streams as they are. */
+  replicas: number | undefined;
   maxAckPending: number;
   allowCrash: boolean;
   inlineResultMaxBytes: number;
@@ -49,7 +50,9 @@ export function loadWorkerEnv(
     ackWaitMs: intVar(env, 'WADM_ACK_WAIT_MS', 30_000, { min: 1_000, max: 3_600_000 }),
     graceMs: intVar(env, 'WADM_GRACE_MS', 25_000, { min: 0, max: 3_600_000 }),
     healthPort: intVar(env, 'WADM_HEALTH_PORT', defaults.healthPort, { max: 65_535 }),
-    replicas: intVar(env, 'WADM_REPLICAS', 1, { min: 1, max: 5 }),
+    replicas: env['WADM_REPLICAS']
+      ? intVar(env, 'WADM_REPLICAS', 1, { min: 1, max: 5 })
+      : undefined,
     maxAckPending: intVar(env, 'WADM_MAX_ACK_PENDING', 10_000, { min: 1 }),
     allowCrash: boolVar(env, 'WADM_ALLOW_CRASH', false),
     inlineResultMaxBytes: intVar(env, 'WADM_INLINE_RESULT_MAX_BYTES', 64 * 1024, {

@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { subjects, type DeadLetter, type TaskErrorData } from '@wadm/contracts';
-import { isoNow } from '../time.js';
+import { DURABLE_PUBLISH_RETRIES, isoNow } from '../time.js';
 import type { ParsedCommand, RejectedCommand } from './command-parser.js';
 import type { ExecutionDeps } from './execution-deps.js';
 
@@ -25,6 +25,7 @@ export async function publishDeadLetter(
     worker: deps.workerId,
   };
   await deps.js.publish(subjects.dlq(parsed.queue), JSON.stringify(letter), {
+    retries: DURABLE_PUBLISH_RETRIES,
     msgID: `dlq.${parsed.owner}.${parsed.id}.${msg.info.deliveryCount}`,
   });
 }

@@ -40,7 +40,9 @@ export async function executeTask(msg: JsMsg, deps: ExecutionDeps): Promise<void
   const etaWait = eta ? Date.parse(eta) - Date.now() : 0;
   if (etaWait > ETA_SLACK_MS) return deferUntilEta(msg, parsed, deps, etaWait);
 
-  const attempt = msg.info.deliveryCount - (stored?.state.deferrals ?? 0);
+  // Counted from the state, not the delivery count: a message delivered to a worker that died
+  // before it looked at it was never attempted, while a STARTED state left by a dead worker was.
+  const attempt = (stored?.state.attempts ?? 0) + 1;
   const maxAttempts = stored?.state.maxAttempts ?? initialState(parsed).maxAttempts;
   if (attempt > maxAttempts) {
     const workerLost = stored?.state.status === 'STARTED';
