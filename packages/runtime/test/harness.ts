@@ -34,6 +34,9 @@ export async function startHarness(): Promise<Harness> {
   await provision(nc, { ackWaitMs: TEST_ACK_WAIT_MS });
   const client = await TaskClient.open(nc);
   const workers: ManagedProcess[] = [];
+  const stopWorkers = async (): Promise<void> => {
+    await Promise.all(workers.splice(0).map((w) => w.kill()));
+  };
   return {
     server,
     nc,
@@ -61,11 +64,9 @@ export async function startHarness(): Promise<Harness> {
     waitFor(task, until = (s) => isTerminal(s.status)) {
       return client.waitFor(task.owner, task.id, { until, timeoutMs: 45_000 });
     },
-    async stopWorkers() {
-      await Promise.all(workers.splice(0).map((w) => w.kill()));
-    },
+    stopWorkers,
     async close() {
-      await this.stopWorkers();
+      await stopWorkers();
       await nc.close();
       await server.stop();
     },

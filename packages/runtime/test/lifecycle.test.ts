@@ -42,7 +42,7 @@ describe('a task through the runtime', () => {
     const all: TaskEvent[] = [];
     // Subscribed before submitting (and flushed), so not even the first event can be missed.
     const sub = h.nc.subscribe(subjects.eventsOf('system'), {
-      callback: (_err, msg) => all.push(msg.json<TaskEvent>()),
+      callback: (_err, msg) => void all.push(msg.json<TaskEvent>()),
     });
     await h.nc.flush();
     const task = await h.submitEcho({ payload: { hello: 'world' }, progressSteps: 3, sleepMs: 30 });

@@ -117,6 +117,7 @@ export class QueueRunner {
         }
         failures = 0;
       } catch (err) {
+        if (this.stopping) break;
         // Disconnected, server restarting, or missed heartbeats: back off and pull again.
         failures++;
         if (failures === 1 || failures % 20 === 0) {
@@ -146,7 +147,7 @@ export class QueueRunner {
       const task: Promise<void> = executeTask(msg, this.deps)
         .catch((err: unknown) => {
           // State could not be written (NATS down?): leave the message to time out and come
-          // back; the delivery count keeps the attempt honest.
+          // back; the STARTED state already written keeps the attempt count honest.
           this.deps.logger.error({ err, subject: msg.subject, seq: msg.seq }, 'task not settled');
         })
         .finally(() => {
