@@ -120,6 +120,25 @@ describe('a task through the runtime', () => {
     expect(await deadLettersOf(task.id)).toHaveLength(1);
   });
 
+  it('replays a dead letter: the task runs again from attempt 1', async () => {
+    const task = await h.submitEcho({ failTimes: 1, nonRetryable: true });
+    expect((await h.waitFor(task)).status).toBe('FAILURE');
+    const [letter] = await deadLettersOf(task.id);
+    const admin = await DeadLetterAdmin.open(h.nc);
+    const revived = await admin.replay(letter?.seq ?? 0);
+    expect(revived).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect(revived.error).toBeUndefined();
+
+    // It fails the same way again (echo fails its first attempt), but it did run again.
+    const seen = await history(revived);
+    expect(seen.map((s) => s.status)).toContain('STARTED');
+    expect(seen.at(-1)).toMatchObject({ status: 'FAILURE', attempts: 1 });
+    const letters = await deadLettersOf(task.id);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]?.seq).not.toBe(letter?.seq);
+    await expect(admin.replay(letter?.seq ?? 0)).rejects.toThrow(/no dead letter/);
+  });
+
   it('waits for its ETA (notBefore) before starting', async () => {
     const notBefore = new Date(Date.now() + 1_500).toISOString();
     const task = await h.submitEcho({}, { notBefore });
@@ -127,6 +146,13 @@ describe('a task through the runtime', () => {
     expect(done.status).toBe('SUCCESS');
     expect(done.attempts).toBe(1);
     expect(Date.parse(done.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(notBefore) - 5);
+  });
+
+  it('aborts a task at its soft time limit and fails it without retrying', async () => {
+    const task = await h.submitEcho({ sleepMs: 20_000 }, { softTimeLimitMs: 300 });
+    const done = await h.waitFor(task);
+    expect(done).toMatchObject({ status: 'FAILURE', attempts: 1 });
+    expect(done.error).toMatchObject({ code: 'SOFT_TIME_LIMIT_EXCEEDED', retryable: false });
   });
 
   it('gives one task for one idempotency key', async () => {

@@ -4,7 +4,10 @@ import { DURABLE_PUBLISH_RETRIES, isoNow } from '../time.js';
 import type { ParsedCommand, RejectedCommand } from './command-parser.js';
 import type { ExecutionDeps } from './execution-deps.js';
 
-/** Copies a failed command to TASKS_DLQ; the message id makes a repeat of this copy a no-op. */
+/**
+ * Copies a failed command to TASKS_DLQ. The message id (command message and delivery) makes a
+ * repeated publish of this copy a no-op, while a replayed command, a new message, dies anew.
+ */
 export async function publishDeadLetter(
   deps: ExecutionDeps,
   msg: JsMsg,
@@ -26,6 +29,6 @@ export async function publishDeadLetter(
   };
   await deps.js.publish(subjects.dlq(parsed.queue), JSON.stringify(letter), {
     retries: DURABLE_PUBLISH_RETRIES,
-    msgID: `dlq.${parsed.owner}.${parsed.id}.${msg.info.deliveryCount}`,
+    msgID: `dlq.${parsed.owner}.${parsed.id}.${msg.seq}.${msg.info.deliveryCount}`,
   });
 }
