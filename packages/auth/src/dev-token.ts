@@ -1,0 +1,23 @@
+import { SignJWT } from 'jose';
+
+export interface DevTokenOptions {
+  secret: string;
+  user: string;
+  admin?: boolean;
+  /** jose time span, e.g. `12h`. @defaultValue `12h` */
+  expiresIn?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/** An HS256 token for development (`wadm token`, the start command); never for production. */
+export async function signDevToken(opts: DevTokenOptions): Promise<string> {
+  let jwt = new SignJWT({ roles: opts.admin ? ['admin'] : [] })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(opts.user)
+    .setIssuedAt()
+    .setExpirationTime(opts.expiresIn ?? '12h');
+  if (opts.issuer) jwt = jwt.setIssuer(opts.issuer);
+  if (opts.audience) jwt = jwt.setAudience(opts.audience);
+  return jwt.sign(new TextEncoder().encode(opts.secret));
+}

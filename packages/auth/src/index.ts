@@ -1,0 +1,8 @@
+export { AuthError, principalFromClaims, type Principal } from './principal.js';
+export {
+  bearerToken,
+  createVerifier,
+  type TokenVerifier,
+  type VerifierOptions,
+} from './verifier.js';
+export { signDevToken, type DevTokenOptions } from './dev-token.js';

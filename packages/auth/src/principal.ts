@@ -1,0 +1,22 @@
+import { isValidOwner } from '@wadm/contracts';
+
+/** Who is calling: the token's `sub` (also the owner of their tasks) and whether they are admin. */
+export interface Principal {
+  user: string;
+  admin: boolean;
+}
+
+/** A missing, malformed, expired or wrongly signed token (401), or a bad claim in a good one. */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  readonly code = 'UNAUTHORIZED';
+}
+
+/** The claims WADM reads: `sub` must be a valid owner, `roles` may contain `admin`. */
+export function principalFromClaims(claims: { sub?: unknown; roles?: unknown }): Principal {
+  if (!isValidOwner(claims.sub)) {
+    throw new AuthError('token subject (sub) must be 1-64 of [A-Za-z0-9_-]');
+  }
+  const roles = Array.isArray(claims.roles) ? claims.roles : [];
+  return { user: claims.sub, admin: roles.includes('admin') };
+}
