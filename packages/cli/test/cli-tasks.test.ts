@@ -176,6 +176,7 @@ describe('wadm - against a worker', () => {
   });
 
   it('wadm watch - prints each change until the task ends', async () => {
+    // Long enough that a second CLI process, started on a busy machine, still sees it run.
     const id = (
       await cli(
         'submit',
@@ -183,7 +184,7 @@ describe('wadm - against a worker', () => {
         '--owner',
         owner(),
         '--params',
-        '{"sleepMs":1500,"progressSteps":3}',
+        '{"sleepMs":5000,"progressSteps":3}',
       )
     ).stdout.trim();
     const run = await cli('watch', id);
