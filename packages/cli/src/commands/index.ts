@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { dlqCommands } from './dlq.js';
+import { importCandlesCommand } from './import-candles.js';
 import { provisionCommand } from './provision.js';
 import { submitCommand } from './submit.js';
 import { taskCommands } from './tasks.js';
@@ -15,4 +16,5 @@ export const COMMANDS: readonly Command[] = [
   ...taskCommands,
   ...dlqCommands,
   tokenCommand,
+  importCandlesCommand,
 ];

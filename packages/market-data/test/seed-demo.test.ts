@@ -1,0 +1,63 @@
+import { Objm } from '@nats-io/obj';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { OBJECT_STORES } from '@wadm/contracts';
+import { provision } from '@wadm/runtime';
+import { NatsServer, stopAll } from '@wadm/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  aggregateCandles,
+  DEMO_END,
+  DEMO_MARKETS,
+  DEMO_START,
+  demoHourlyCandles,
+  ObjectCandleStore,
+  seedDemoData,
+} from '../src/index.js';
+
+describe('seedDemoData - on the object store', () => {
+  let nc: NatsConnection;
+  let store: ObjectCandleStore;
+
+  beforeAll(async () => {
+    const server = await NatsServer.start();
+    nc = await connect({ servers: server.url });
+    await provision(nc);
+    store = await ObjectCandleStore.open(nc);
+  });
+  afterAll(async () => {
+    await nc.close();
+    await stopAll();
+  });
+
+  it('seedDemoData - writes BTCUSDT and ETHUSDT, 1h and 1d, 2022 to 2024', async () => {
+    const { seeded, skipped } = await seedDemoData(store);
+    expect(skipped).toEqual([]);
+    const day = 86_400_000;
+    const expected = ['BTCUSDT', 'ETHUSDT'].flatMap((symbol) => [
+      { symbol, timeframe: '1h', from: DEMO_START, to: DEMO_END - 3_600_000, count: 26_304 },
+      { symbol, timeframe: '1d', from: DEMO_START, to: DEMO_END - day, count: 1096 },
+    ]);
+    expect(seeded).toEqual(expected);
+    expect(await store.listSeries()).toEqual(expected);
+  });
+
+  it('seedDemoData - stores the generator output itself; 1d is aggregated from 1h', async () => {
+    const market = DEMO_MARKETS[1];
+    if (!market) throw new Error('no second demo market');
+    const hourly = demoHourlyCandles(market);
+    expect(await store.getCandles(market.symbol, '1h')).toEqual(hourly);
+    expect(await store.getCandles(market.symbol, '1d')).toEqual(aggregateCandles(hourly, '1d'));
+  });
+
+  it('seedDemoData - leaves existing series alone and fills in only what is missing', async () => {
+    const again = await seedDemoData(store);
+    expect(again.seeded).toEqual([]);
+    expect(again.skipped).toHaveLength(4);
+
+    const os = await new Objm(nc).open(OBJECT_STORES.marketData);
+    await os.delete('candles/ETHUSDT/1d');
+    const refill = await seedDemoData(store);
+    expect(refill.seeded.map((s) => `${s.symbol} ${s.timeframe}`)).toEqual(['ETHUSDT 1d']);
+    expect(refill.skipped).toHaveLength(3);
+  });
+});
