@@ -21,7 +21,12 @@ export {
 } from './client/task-client.js';
 export type { ListFilters, TaskPage } from './client/task-list.js';
 export { DeadLetterAdmin, type StoredDeadLetter } from './client/dead-letter-admin.js';
-export { runWorkerService, type RunningService } from './service/run-worker-service.js';
+export {
+  runWorkerService,
+  type HandlerFactory,
+  type RunningService,
+  type ServiceResources,
+} from './service/run-worker-service.js';
 export { loadWorkerEnv, type WorkerEnv } from './service/worker-env.js';
 export { EnvError, intVar, boolVar, stringVar, type EnvSource } from './service/env-schema.js';
 export { serviceMain, type ServiceMainDefinition } from './service/service-main.js';

@@ -4,17 +4,29 @@ import type { Queue } from '@wadm/contracts';
 import { connectNats, monitorConnection } from '../connection.js';
 import { createEchoHandler } from '../echo.js';
 import type { HandlerMap } from '../handlers.js';
-import { createLogger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
 import { provision } from '../provision.js';
 import { Worker } from '../worker/worker.js';
 import { portOf, startHealthServer } from './health-server.js';
 import { renderMetrics } from './metrics.js';
 import type { WorkerEnv } from './worker-env.js';
 
+/** Handlers that need the connection (stores, pools), and what to close after the worker. */
+export interface ServiceResources<Q extends Queue> {
+  handlers: HandlerMap<Q>;
+  close?: () => Promise<void>;
+}
+
+export type HandlerFactory<Q extends Queue> = (ctx: {
+  nc: NatsConnection;
+  logger: Logger;
+}) => Promise<ServiceResources<Q>>;
+
 export interface WorkerServiceDefinition<Q extends Exclude<Queue, 'diagnostics'>> {
   service: string;
   queues: readonly Q[];
-  handlers: HandlerMap<Q>;
+  /** A plain map, or a factory called once NATS is connected and provisioned. */
+  handlers: HandlerMap<Q> | HandlerFactory<Q>;
   env: WorkerEnv;
 }
 
@@ -44,9 +56,13 @@ export async function runWorkerService<Q extends Exclude<Queue, 'diagnostics'>>(
       maxAckPending: env.maxAckPending,
     });
   }
+  const resources: ServiceResources<Q> =
+    typeof def.handlers === 'function'
+      ? await def.handlers({ nc, logger })
+      : { handlers: def.handlers };
   const queues: (Q | 'diagnostics')[] = [...def.queues, 'diagnostics'];
   const handlers = {
-    ...def.handlers,
+    ...resources.handlers,
     'diagnostics.echo': createEchoHandler({ allowCrash: env.allowCrash }),
   } as HandlerMap<Q | 'diagnostics'>;
   const worker = new Worker({
@@ -77,6 +93,7 @@ export async function runWorkerService<Q extends Exclude<Queue, 'diagnostics'>>(
     stopping = true;
     logger.info('stopping: finishing running tasks');
     await worker.stop(env.graceMs);
+    await resources.close?.();
     await new Promise((resolve) => health.close(resolve));
     await nc.drain();
     logger.info('stopped');

@@ -1,14 +1,13 @@
 import type { Queue } from '@wadm/contracts';
-import type { HandlerMap } from '../handlers.js';
 import { createLogger } from '../logger.js';
 import { EnvError } from './env-schema.js';
-import { runWorkerService } from './run-worker-service.js';
+import { runWorkerService, type WorkerServiceDefinition } from './run-worker-service.js';
 import type { WorkerEnv } from './worker-env.js';
 
 export interface ServiceMainDefinition<Q extends Exclude<Queue, 'diagnostics'>> {
   service: string;
   queues: readonly Q[];
-  handlers: HandlerMap<Q>;
+  handlers: WorkerServiceDefinition<Q>['handlers'];
   /** Reads the service's configuration; throws EnvError naming a bad variable. */
   loadEnv: () => WorkerEnv;
 }
