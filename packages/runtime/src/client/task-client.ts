@@ -76,10 +76,12 @@ export class TaskClient {
     if (req.idempotencyKey) {
       const created = await this.store.create(state);
       if (!created) return this.existing(command, state);
+      this.announce(state);
       await this.publish(command, state, req.traceparent);
     } else {
       // A fresh random id cannot collide: write and publish at once. A worker that sees the
       // command before the PENDING state lands creates the state itself.
+      this.announce(state);
       const [, published] = await Promise.allSettled([
         this.store.create(state),
         this.publish(command, state, req.traceparent),
@@ -89,8 +91,15 @@ export class TaskClient {
         throw published.reason;
       }
     }
-    this.events.publish(state).catch(() => undefined);
     return { state, duplicate: false };
+  }
+
+  /**
+   * The PENDING event, sent before the command on the same connection, so the server stores it
+   * before any event of a worker that runs the task.
+   */
+  private announce(state: TaskState): void {
+    this.events.publish(state).catch(() => undefined);
   }
 
   /** A matched idempotency key: the stored task, published again if it never left PENDING. */

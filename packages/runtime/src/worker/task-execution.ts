@@ -156,14 +156,14 @@ async function runAttempt(
     case 'success':
       return settleSuccess(msg, parsed, deps, outcome.result, seq);
     case 'revoked':
-      return settleRevoked(msg, parsed, deps);
+      return settleRevoked(msg, parsed, deps, seq);
     case 'interrupted':
       return handBack(msg, parsed, deps);
     case 'error':
       if (outcome.error.retryable && attempts < started.state.maxAttempts) {
-        return settleRetry(msg, parsed, deps, attempts, outcome.error);
+        return settleRetry(msg, parsed, deps, attempts, outcome.error, seq);
       }
-      return settleFailure(msg, parsed, deps, attempts, outcome.error);
+      return settleFailure(msg, parsed, deps, attempts, outcome.error, seq);
   }
 }
 
@@ -171,20 +171,25 @@ export function runningKey(task: { owner: string; id: string }): string {
   return `${task.owner}.${task.id}`;
 }
 
-/** Writes a terminal or RETRY state unless another writer got there first; revokes win. */
+/**
+ * Writes a terminal or RETRY state unless another writer got there first; revokes win. `lastSeq`
+ * is the last progress event's seq (those are not stored), so the settled event comes after it.
+ */
 async function settle(
   parsed: ParsedCommand | RejectedCommand,
   deps: ExecutionDeps,
   build: (cur: TaskState) => TaskState,
+  lastSeq = 0,
 ): Promise<StoredState | null> {
   const result = await deps.store.mutate(parsed.owner, parsed.id, (cur) => {
     const base = cur ?? stateFor(parsed);
     if (isTerminal(base.status)) return null;
     const now = isoNow();
+    const seq = Math.max(base.seq, lastSeq) + 1;
     if (base.revokeRequested) {
-      return { ...base, status: 'REVOKED', finishedAt: now, updatedAt: now, seq: base.seq + 1 };
+      return { ...base, status: 'REVOKED', finishedAt: now, updatedAt: now, seq };
     }
-    return { ...build(base), updatedAt: now, seq: base.seq + 1 };
+    return { ...build(base), updatedAt: now, seq };
   });
   if (result) await deps.events.publish(result.state);
   return result;
@@ -219,18 +224,17 @@ async function settleSuccess(
         'application/json',
         `${parsed.id}.json`,
       );
-  await settle(parsed, deps, (cur) => {
-    const next: TaskState = {
-      ...cur,
-      status: 'SUCCESS',
-      progress: 1,
-      finishedAt: isoNow(),
-      seq: Math.max(cur.seq, seq),
-    };
-    if (ref) next.resultRef = ref;
-    else next.result = result ?? null;
-    return next;
-  });
+  await settle(
+    parsed,
+    deps,
+    (cur) => {
+      const next: TaskState = { ...cur, status: 'SUCCESS', progress: 1, finishedAt: isoNow() };
+      if (ref) next.resultRef = ref;
+      else next.result = result ?? null;
+      return next;
+    },
+    seq,
+  );
   deps.counters.succeeded++;
   msg.ack();
 }
@@ -241,14 +245,20 @@ async function settleRetry(
   deps: ExecutionDeps,
   attempts: number,
   error: TaskErrorData,
+  lastSeq: number,
 ): Promise<void> {
   const delay = retryDelayMs(TASK_CATALOG[parsed.type].retry, attempts);
-  const settled = await settle(parsed, deps, (cur) => ({
-    ...cur,
-    status: 'RETRY',
-    error,
-    nextRetryAt: new Date(Date.now() + delay).toISOString(),
-  }));
+  const settled = await settle(
+    parsed,
+    deps,
+    (cur) => ({
+      ...cur,
+      status: 'RETRY',
+      error,
+      nextRetryAt: new Date(Date.now() + delay).toISOString(),
+    }),
+    lastSeq,
+  );
   if (settled?.state.status === 'REVOKED') {
     msg.ack();
     return;
@@ -263,16 +273,22 @@ async function settleFailure(
   deps: ExecutionDeps,
   attempts: number,
   error: TaskErrorData,
+  lastSeq = 0,
 ): Promise<void> {
   // The dead letter goes first: term() deletes the message from the work queue for good.
   await publishDeadLetter(deps, msg, parsed, attempts, error);
-  await settle(parsed, deps, (cur) => ({
-    ...cur,
-    status: 'FAILURE',
-    error,
-    attempts: Math.max(cur.attempts, attempts),
-    finishedAt: isoNow(),
-  }));
+  await settle(
+    parsed,
+    deps,
+    (cur) => ({
+      ...cur,
+      status: 'FAILURE',
+      error,
+      attempts: Math.max(cur.attempts, attempts),
+      finishedAt: isoNow(),
+    }),
+    lastSeq,
+  );
   deps.counters.failed++;
   msg.term();
 }
@@ -281,8 +297,14 @@ async function settleRevoked(
   msg: JsMsg,
   parsed: ParsedCommand,
   deps: ExecutionDeps,
+  lastSeq = 0,
 ): Promise<void> {
-  await settle(parsed, deps, (cur) => ({ ...cur, status: 'REVOKED', finishedAt: isoNow() }));
+  await settle(
+    parsed,
+    deps,
+    (cur) => ({ ...cur, status: 'REVOKED', finishedAt: isoNow() }),
+    lastSeq,
+  );
   deps.counters.revoked++;
   msg.ack();
 }
