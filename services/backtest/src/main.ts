@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { serviceMain } from '@wadm/runtime';
 import { loadEnv } from './env.js';
+import { createHandlers } from './handlers/index.js';
 
-// Serves diagnostics.echo until the backtest issue adds the service's own queue and handlers.
-await serviceMain({ service: 'backtest', queues: [], handlers: {}, loadEnv });
+await serviceMain({
+  service: 'backtest',
+  queues: ['backtest', 'analysis'],
+  loadEnv,
+  // serviceMain has validated the environment before it calls this: reading it again cannot fail.
+  handlers: (connection) => createHandlers(connection, loadEnv()),
+});

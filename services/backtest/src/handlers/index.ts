@@ -1,0 +1,30 @@
+import { openCandleStore } from '@wadm/market-data';
+import type { HandlerFactory, ServiceResources } from '@wadm/runtime';
+import type { BacktestEnv } from '../env.js';
+import { EnginePool } from '../sweep/pool.js';
+import { createHistoryHandler } from './history.js';
+import { createRunHandler } from './run.js';
+import { createSweepHandler } from './sweep.js';
+
+type Queues = 'backtest' | 'analysis';
+
+/** The service's handlers over its candle store and thread pool, and how to close both. */
+export async function createHandlers(
+  { nc, logger }: Parameters<HandlerFactory<Queues>>[0],
+  env: BacktestEnv,
+): Promise<ServiceResources<Queues>> {
+  const candles = await openCandleStore({ mongoUrl: env.mongoUrl, nats: nc });
+  const pool = new EnginePool(env.sweepThreads);
+  logger.info({ candles: candles.backend, threads: pool.threads }, 'engine ready');
+  return {
+    handlers: {
+      'backtest.run': createRunHandler(candles.store),
+      'backtest.sweep': createSweepHandler(candles.store, pool),
+      'analysis.history': createHistoryHandler(candles.store, pool),
+    },
+    async close() {
+      await pool.close();
+      await candles.close();
+    },
+  };
+}
