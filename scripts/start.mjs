@@ -2,21 +2,28 @@
 // `npm start`: the whole system on embedded defaults. With NATS_URL set it uses that server;
 // otherwise it runs a local nats-server with JetStream, its data under .wadm/. Then it
 // provisions the streams, buckets and stores, starts every service and prints what to try.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
+import { signDevToken } from '@wadm/auth';
+import { openCandleStore, seedDemoData } from '@wadm/market-data';
 import { provision } from '@wadm/runtime';
 import { choosePort, findOrInstallNatsServer, startNatsServer } from './start/nats.mjs';
 import { prefixLines, supervise } from './start/supervise.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SERVICES = [
+const WORKERS = [
   { name: 'backtest', entry: 'services/backtest/dist/main.js', healthPort: 9101 },
   { name: 'reports', entry: 'services/reports/dist/main.js', healthPort: 9102 },
   { name: 'exports', entry: 'services/exports/dist/main.js', healthPort: 9103 },
 ];
+const GATEWAY = { name: 'gateway', entry: 'services/gateway/dist/main.js', ready: /gateway ready/ };
+const SERVICES = [GATEWAY, ...WORKERS];
 const WIDTH = Math.max('nats-server'.length, ...SERVICES.map((s) => s.name.length));
+const SECRET_FILE = join(ROOT, '.wadm', 'dev-secret');
 const log = (message) => process.stdout.write(`${'[start]'.padEnd(WIDTH + 2)} ${message}\n`);
 
 async function startLocalNats() {
@@ -36,6 +43,32 @@ async function startLocalNats() {
   return { ...server, monitorPort };
 }
 
+/** The development JWT secret, made once and kept in .wadm/ so tokens survive restarts. */
+function devSecret() {
+  if (process.env.WADM_JWT_SECRET) return process.env.WADM_JWT_SECRET;
+  if (!existsSync(SECRET_FILE)) {
+    mkdirSync(join(ROOT, '.wadm'), { recursive: true });
+    writeFileSync(SECRET_FILE, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(SECRET_FILE, 'utf8').trim();
+}
+
+/** Demo candles on first start, so a backtest has data to read; existing series are kept. */
+async function seedDemo(nc) {
+  const candles = await openCandleStore({ mongoUrl: process.env.MONGODB_URL, nats: nc });
+  try {
+    const { seeded, skipped } = await seedDemoData(candles.store);
+    const names = seeded.map((s) => `${s.symbol} ${s.timeframe}`).join(', ');
+    log(
+      seeded.length > 0
+        ? `seeded demo market data into ${candles.backend}: ${names}`
+        : `demo market data already present (${skipped.length} series in ${candles.backend})`,
+    );
+  } finally {
+    await candles.close();
+  }
+}
+
 async function main() {
   const local = process.env.NATS_URL ? undefined : await startLocalNats();
   const natsUrl = process.env.NATS_URL ?? local.url;
@@ -43,9 +76,18 @@ async function main() {
     throw new Error(`cannot reach NATS at ${natsUrl}: ${err.message}`);
   });
   await provision(nc);
-  await nc.close();
   log(`provisioned streams, consumers, buckets and object stores on ${natsUrl}`);
+  await seedDemo(nc);
+  await nc.close();
 
+  const secret = devSecret();
+  // 8000/8001 when free; something else may own them on a developer's machine.
+  const ports = {
+    http: await choosePort(Number(process.env.WADM_HTTP_PORT ?? 8000)),
+    ws: await choosePort(Number(process.env.WADM_WS_PORT ?? 8001)),
+  };
+  GATEWAY.env = { WADM_HTTP_PORT: String(ports.http), WADM_WS_PORT: String(ports.ws) };
+  for (const worker of WORKERS) worker.healthPort = await choosePort(worker.healthPort);
   const running = SERVICES.map((s) =>
     supervise({
       name: s.name,
@@ -53,17 +95,23 @@ async function main() {
       args: [join(ROOT, s.entry)],
       env: {
         NATS_URL: natsUrl,
-        WADM_HEALTH_PORT: String(s.healthPort),
         WADM_INSTANCE: `dev-${s.name}`,
         WADM_PROVISION: '0',
+        WADM_JWT_SECRET: secret,
         WADM_ALLOW_CRASH: process.env.WADM_ALLOW_CRASH ?? '1',
+        ...(s.healthPort ? { WADM_HEALTH_PORT: String(s.healthPort) } : {}),
+        ...s.env,
       },
       width: WIDTH,
-      readyPattern: /service ready/,
+      readyPattern: s.ready ?? /service ready/,
     }),
   );
   await Promise.all(running.map((r) => r.ready));
-  printWhatToTry(natsUrl, local);
+  const tokens = {
+    demo: await signDevToken({ secret, user: 'demo' }),
+    admin: await signDevToken({ secret, user: 'admin', admin: true }),
+  };
+  printWhatToTry({ natsUrl, local, tokens, ports });
 
   let stopping = false;
   const stop = async () => {
@@ -82,21 +130,35 @@ async function main() {
   process.on('SIGTERM', stop);
 }
 
-function printWhatToTry(natsUrl, local) {
+function printWhatToTry({ natsUrl, local, tokens, ports }) {
+  const api = `http://127.0.0.1:${ports.http}`;
   const lines = [
     '',
-    'WADM is running. Try (in another terminal):',
-    `  export NATS_URL=${natsUrl}`,
+    'WADM is running.',
+    `  REST API   ${api}/api/v1/tasks    docs ${api}/docs    OpenAPI ${api}/openapi.json`,
+    `  WebSocket  ws://127.0.0.1:${ports.ws}/ws/tasks/demo?token=<token>`,
+    `  NATS       ${natsUrl}${local ? `    monitor http://127.0.0.1:${local.monitorPort}/jsz` : ''}`,
+    `  Health     ${SERVICES.filter((s) => s.healthPort)
+      .map((s) => `http://127.0.0.1:${s.healthPort}/readyz`)
+      .join('  ')}`,
+    '',
+    'Development tokens (12 h; `npm run wadm -- token --user <id> [--admin]` makes more):',
+    `  demo   ${tokens.demo}`,
+    `  admin  ${tokens.admin}`,
+    '',
+    'Try, in another terminal:',
+    `  export NATS_URL=${natsUrl} TOKEN=${tokens.demo}`,
+    `  curl -s -X POST ${api}/api/v1/tasks -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
+    `       -d '{"type":"diagnostics.echo","params":{"payload":"hi","sleepMs":2000}}'`,
+    `  curl -s ${api}/api/v1/tasks/ -H "Authorization: Bearer $TOKEN"`,
     `  npm run wadm -- submit diagnostics.echo --params '{"payload":"hi","sleepMs":2000}' --wait`,
-    '  npm run wadm -- list',
-    '  npm run wadm -- dlq list',
+    '  npm run wadm -- list        npm run wadm -- dlq list',
     `  nats --server ${natsUrl} pub tasks.diagnostics.normal '{"type":"diagnostics.echo","params":{"payload":"raw"}}'`,
-    `  nats --server ${natsUrl} kv ls TASK_STATE`,
     `  nats --server ${natsUrl} stream report`,
-    `Health: ${SERVICES.map((s) => `http://127.0.0.1:${s.healthPort}/readyz`).join('  ')}`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
   ];
-  if (local) lines.push(`NATS monitor: http://127.0.0.1:${local.monitorPort}/jsz`);
-  lines.push('Ctrl-C stops everything.', '');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

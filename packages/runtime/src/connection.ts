@@ -14,6 +14,8 @@ export function connectNats({ url, name }: ConnectOptions): Promise<NatsConnecti
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,
+    // An Error per request for async stack traces costs ~20 % of a gateway's CPU per submit.
+    noAsyncTraces: true,
   });
 }
 

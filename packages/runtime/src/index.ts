@@ -19,7 +19,7 @@ export {
   type SubmitRequest,
   type SubmitResult,
 } from './client/task-client.js';
-export type { ListFilters, TaskPage } from './client/task-list.js';
+export { decodeCursor, type ListFilters, type TaskPage } from './client/task-list.js';
 export { DeadLetterAdmin, type StoredDeadLetter } from './client/dead-letter-admin.js';
 export {
   runWorkerService,

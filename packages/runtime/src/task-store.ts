@@ -84,8 +84,9 @@ export class TaskStore {
   /** Every task of `owner` (`*` for all owners). */
   async *list(owner: string): AsyncIterable<TaskState> {
     const keys = await this.kv.keys(owner === '*' ? '>' : `${owner}.>`);
-    const names: string[] = [];
-    for await (const k of keys) names.push(k);
+    // A Set: a key written while the listing runs can be reported twice.
+    const names = new Set<string>();
+    for await (const k of keys) names.add(k);
     for (const key of names) {
       const parsed = parseStateKey(key);
       if (!parsed) continue;

@@ -46,7 +46,9 @@ export class DeadLetterAdmin {
   async list(limit = 100): Promise<StoredDeadLetter[]> {
     const info = await this.jsm.streams.info(STREAMS.dlq);
     const letters: StoredDeadLetter[] = [];
-    const { first_seq: first, last_seq: last } = info.state;
+    const { first_seq: first, last_seq: last, messages } = info.state;
+    // An empty stream reports first_seq past last_seq, or 0, which getMessage refuses.
+    if (messages === 0) return letters;
     for (let seq = first; seq <= last && letters.length < limit; seq++) {
       const letter = await this.get(seq);
       if (letter) letters.push(letter);

@@ -1,0 +1,61 @@
+import { EnvError, intVar, stringVar, boolVar, type EnvSource } from '@wadm/runtime';
+
+/** The gateway's configuration. Units are in the names. */
+export interface GatewayEnv {
+  natsUrl: string;
+  instance: string;
+  httpPort: number;
+  wsPort: number;
+  /** HS256 secret (development). */
+  jwtSecret: string | undefined;
+  /** RS256 JWKS URL (production); wins over the secret. */
+  jwksUrl: string | undefined;
+  jwtIssuer: string | undefined;
+  jwtAudience: string | undefined;
+  maxBodyBytes: number;
+  /** Non-terminal tasks one user may have before submissions get 429. */
+  pendingQuota: number;
+  /** Bytes a WebSocket client may have buffered before progress is conflated. */
+  wsMaxBufferBytes: number;
+  wsIdleTimeoutSeconds: number;
+  /** A client that stays behind this long is closed (4008) and must resume. */
+  wsSlowClientTimeoutMs: number;
+  /** Bytes of events waiting for one slow client before it is closed (4008). */
+  wsMaxQueuedBytes: number;
+  provision: boolean;
+  logLevel: string;
+}
+
+export function loadEnv(env: EnvSource = process.env): GatewayEnv {
+  const jwtSecret = env['WADM_JWT_SECRET'] || undefined;
+  const jwksUrl = env['WADM_JWKS_URL'] || undefined;
+  if (!jwtSecret && !jwksUrl) {
+    throw new EnvError('WADM_JWT_SECRET', 'set it (HS256, development) or WADM_JWKS_URL (RS256)');
+  }
+  if (jwtSecret && !jwksUrl && jwtSecret.length < 32) {
+    throw new EnvError('WADM_JWT_SECRET', 'must be at least 32 characters');
+  }
+  return {
+    natsUrl: stringVar(env, 'NATS_URL', 'nats://127.0.0.1:4222', /^(nats|tls|wss?):\/\/\S+$/),
+    instance: stringVar(env, 'WADM_INSTANCE', `gateway-${process.pid}`, /^[A-Za-z0-9_-]{1,64}$/),
+    httpPort: intVar(env, 'WADM_HTTP_PORT', 8000, { max: 65_535 }),
+    wsPort: intVar(env, 'WADM_WS_PORT', 8001, { max: 65_535 }),
+    jwtSecret,
+    jwksUrl: jwksUrl ? stringVar(env, 'WADM_JWKS_URL', '', /^https?:\/\/\S+$/) : undefined,
+    jwtIssuer: env['WADM_JWT_ISSUER'] || undefined,
+    jwtAudience: env['WADM_JWT_AUDIENCE'] || undefined,
+    maxBodyBytes: intVar(env, 'WADM_MAX_BODY_BYTES', 1_048_576, { min: 1_024, max: 67_108_864 }),
+    pendingQuota: intVar(env, 'WADM_PENDING_QUOTA', 1_000, { min: 1 }),
+    wsMaxBufferBytes: intVar(env, 'WADM_WS_MAX_BUFFER_BYTES', 1_048_576, { min: 1_024 }),
+    wsIdleTimeoutSeconds: intVar(env, 'WADM_WS_IDLE_TIMEOUT_S', 60, { min: 8, max: 960 }),
+    wsSlowClientTimeoutMs: intVar(env, 'WADM_WS_SLOW_CLIENT_TIMEOUT_MS', 30_000, { min: 1_000 }),
+    wsMaxQueuedBytes: intVar(env, 'WADM_WS_MAX_QUEUED_BYTES', 4_194_304, { min: 1_024 }),
+    provision: boolVar(env, 'WADM_PROVISION', true),
+    logLevel: stringVar(
+      env,
+      'WADM_LOG_LEVEL',
+      'info',
+      /^(fatal|error|warn|info|debug|trace|silent)$/,
+    ),
+  };
+}

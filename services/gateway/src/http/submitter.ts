@@ -1,0 +1,146 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { isTaskType, TASK_TYPES, validateParams, type Priority } from '@wadm/contracts';
+import { idempotentId, TaskRequestError, type SubmitResult, type TaskClient } from '@wadm/runtime';
+import { taskRequestProblem } from './error-handler.js';
+import type { PendingQuota } from './pending-quota.js';
+import { HttpProblem, ProblemCode, validationProblem } from './problem.js';
+
+export interface SubmitInput {
+  type: string;
+  params: unknown;
+  priority?: Priority;
+  notBefore?: string;
+  idempotencyKey?: string;
+  retryOf?: string;
+}
+
+/** One submission's outcome in a batch: the result, or what was thrown for it. */
+export type SubmitOutcome = { ok: SubmitResult } | { error: unknown };
+
+/** Room for the state's and command's other fields beside the params in one NATS message. */
+const PAYLOAD_HEADROOM_BYTES = 16 * 1024;
+const DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576;
+const SUBMIT_CONCURRENCY = 64;
+/** Seconds a client over its quota is asked to wait: about when the gateway re-checks. */
+const QUOTA_RETRY_AFTER_S = 1;
+
+/**
+ * Every way a task enters through REST (single, shortcut, bulk, retry) goes through here, so
+ * the checks happen in one order: type, size, quota, then the task client (which validates the
+ * params); bad params are a 400 whatever the quota.
+ */
+export class Submitter {
+  constructor(
+    private readonly client: TaskClient,
+    private readonly quota: PendingQuota,
+    private readonly nc: NatsConnection,
+  ) {}
+
+  /** One task; throws an HttpProblem (or a backend error) when it is not accepted. */
+  async submit(owner: string, input: SubmitInput): Promise<SubmitResult> {
+    const [outcome] = await this.submitMany(owner, [input]);
+    if (!outcome) throw new Error('submitMany returned nothing');
+    if ('error' in outcome) throw outcome.error;
+    return outcome.ok;
+  }
+
+  /** Several tasks of one owner; each item succeeds or fails on its own. */
+  async submitMany(owner: string, inputs: readonly SubmitInput[]): Promise<SubmitOutcome[]> {
+    // The task client validates params anyway; validating first only pays off in a batch,
+    // where an invalid item must not take a quota slot from a valid one.
+    const batch = inputs.length > 1;
+    const outcomes: (SubmitOutcome | undefined)[] = inputs.map((input) => {
+      const problem = this.check(input, batch);
+      return problem ? { error: problem } : undefined;
+    });
+    const valid = inputs.flatMap((input, i) => (outcomes[i] ? [] : [i]));
+    const granted = valid.length > 0 ? await this.quota.reserve(owner, valid.length) : 0;
+    const created: string[] = [];
+    try {
+      await forEachLimited(valid, SUBMIT_CONCURRENCY, async (i, rank) => {
+        const input = inputs[i] as SubmitInput;
+        try {
+          if (rank >= granted) {
+            // A bad request is a 400 even for a caller at its quota.
+            const invalid = batch ? null : this.paramsProblem(input);
+            outcomes[i] = invalid ? { error: invalid } : await this.overQuota(owner, input);
+            return;
+          }
+          const result = await this.client.submit({ ...input, owner });
+          if (!result.duplicate) created.push(result.state.id);
+          outcomes[i] = { ok: result };
+        } catch (err) {
+          outcomes[i] = {
+            error: err instanceof TaskRequestError ? taskRequestProblem(err) : err,
+          };
+        }
+      });
+    } finally {
+      this.quota.settle(owner, granted, created);
+    }
+    return outcomes.map((o) => o ?? { error: new Error('submission skipped') });
+  }
+
+  /** Refusals that need no NATS round trip; `withParams` also validates the params. */
+  private check(input: SubmitInput, withParams: boolean): HttpProblem | null {
+    if (!isTaskType(input.type)) {
+      return new HttpProblem(
+        400,
+        ProblemCode.UNKNOWN_TASK_TYPE,
+        `unknown task type ${JSON.stringify(input.type)}; known types: ${TASK_TYPES.join(', ')}`,
+        { extra: { known_types: TASK_TYPES } },
+      );
+    }
+    const invalid = withParams ? this.paramsProblem(input) : null;
+    if (invalid) return invalid;
+    const size = Buffer.byteLength(JSON.stringify(input.params ?? {}));
+    const max = (this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD_BYTES) - PAYLOAD_HEADROOM_BYTES;
+    if (size > max) {
+      return new HttpProblem(
+        413,
+        ProblemCode.PAYLOAD_TOO_LARGE,
+        `params are ${size} bytes; a task's params may have at most ${max}`,
+      );
+    }
+    return null;
+  }
+
+  private paramsProblem(input: SubmitInput): HttpProblem | null {
+    if (!isTaskType(input.type)) return null;
+    // On a copy: validation fills in defaults, and the task client does that itself.
+    const fields = validateParams(input.type, structuredClone(input.params ?? {}));
+    return fields.length > 0 ? validationProblem(`invalid params for ${input.type}`, fields) : null;
+  }
+
+  /** At the quota, a repeated Idempotency-Key still gets its task back; anything else waits. */
+  private async overQuota(owner: string, input: SubmitInput): Promise<SubmitOutcome> {
+    if (input.idempotencyKey) {
+      const existing = await this.client.get(owner, idempotentId(owner, input.idempotencyKey));
+      if (existing) return { ok: { state: existing, duplicate: true } };
+    }
+    return {
+      error: new HttpProblem(
+        429,
+        ProblemCode.QUOTA_EXCEEDED,
+        `${owner} has ${this.quota.pending(owner)} unfinished tasks; the quota is ${this.quota.quota}`,
+        { headers: { 'Retry-After': String(QUOTA_RETRY_AFTER_S) } },
+      ),
+    };
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` at once; `rank` is the item's position. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, rank: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const rank = next++;
+      await fn(items[rank] as T, rank);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
