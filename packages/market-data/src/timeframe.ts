@@ -1,18 +1,8 @@
-import { TIMEFRAMES, type Timeframe } from '@wadm/contracts';
+import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from '@wadm/contracts';
 
-export type { Timeframe };
+export { TIMEFRAME_MS, type Timeframe };
 
 const MINUTE_MS = 60_000;
-
-/** The length of one bar of each timeframe. */
-export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
-  '1m': MINUTE_MS,
-  '5m': 5 * MINUTE_MS,
-  '15m': 15 * MINUTE_MS,
-  '1h': 60 * MINUTE_MS,
-  '4h': 240 * MINUTE_MS,
-  '1d': 1440 * MINUTE_MS,
-};
 
 export function isTimeframe(value: string): value is Timeframe {
   return (TIMEFRAMES as readonly string[]).includes(value);

@@ -1,15 +1,7 @@
-/**
- * OHLCV candles as columns, oldest first. Every column has the same length; `time` is the bar's
- * open time in ms since the epoch, strictly increasing.
- */
-export interface Candles {
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-}
+// The type only: worker threads import the engine, and market-data's runtime loads MongoDB.
+import type { Candles } from '@wadm/market-data';
+
+export type { Candles };
 
 /** The first `length` bars of `candles`, sharing their memory. */
 export function sliceCandles(candles: Candles, length: number): Candles {

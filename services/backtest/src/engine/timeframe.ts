@@ -1,18 +1,8 @@
-import type { TIMEFRAMES } from '@wadm/contracts';
+import { TIMEFRAME_MS, type Timeframe } from '@wadm/contracts';
 
-export type Timeframe = (typeof TIMEFRAMES)[number];
+export { TIMEFRAME_MS, type Timeframe };
 
 const MINUTE_MS = 60_000;
-
-/** The length of one bar of each timeframe. */
-export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
-  '1m': MINUTE_MS,
-  '5m': 5 * MINUTE_MS,
-  '15m': 15 * MINUTE_MS,
-  '1h': 60 * MINUTE_MS,
-  '4h': 240 * MINUTE_MS,
-  '1d': 1440 * MINUTE_MS,
-};
 
 /** Crypto markets trade around the clock, every day: a year is 365 days of bars. */
 export const YEAR_MS = 365 * 1440 * MINUTE_MS;
