@@ -22,6 +22,8 @@ export interface GatewayEnv {
   wsSlowClientTimeoutMs: number;
   /** Bytes of events waiting for one slow client before it is closed (4008). */
   wsMaxQueuedBytes: number;
+  /** MONGODB_URL: candles live in MongoDB when set, else in the MARKET_DATA object store. */
+  mongoUrl: string | undefined;
   provision: boolean;
   logLevel: string;
 }
@@ -50,6 +52,9 @@ export function loadEnv(env: EnvSource = process.env): GatewayEnv {
     wsIdleTimeoutSeconds: intVar(env, 'WADM_WS_IDLE_TIMEOUT_S', 60, { min: 8, max: 960 }),
     wsSlowClientTimeoutMs: intVar(env, 'WADM_WS_SLOW_CLIENT_TIMEOUT_MS', 30_000, { min: 1_000 }),
     wsMaxQueuedBytes: intVar(env, 'WADM_WS_MAX_QUEUED_BYTES', 4_194_304, { min: 1_024 }),
+    mongoUrl: env['MONGODB_URL']
+      ? stringVar(env, 'MONGODB_URL', '', /^mongodb(\+srv)?:\/\/\S+$/)
+      : undefined,
     provision: boolVar(env, 'WADM_PROVISION', true),
     logLevel: stringVar(
       env,

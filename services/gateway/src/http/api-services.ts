@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { isValidId, type TaskState } from '@wadm/contracts';
 import type { Principal } from '@wadm/auth';
+import type { CandleStore } from '@wadm/market-data';
 import type { ArtifactStore, DeadLetterAdmin, TaskClient } from '@wadm/runtime';
 import type { GatewayDeps } from '../deps.js';
 import type { ApiState } from './auth.js';
@@ -18,6 +19,8 @@ export interface ApiServices {
   artifacts(): Promise<ArtifactStore>;
   deadLetters(): Promise<DeadLetterAdmin>;
   jsm(): Promise<JetStreamManager>;
+  /** Market data: MongoDB when `MONGODB_URL` is set, else the MARKET_DATA object store. */
+  candles(): Promise<CandleStore>;
 }
 
 export function principalOf(ctx: Context): Principal {

@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { openCandleStore, type OpenedCandleStore } from '@wadm/market-data';
 import { ArtifactStore, DeadLetterAdmin } from '@wadm/runtime';
 import type { GatewayDeps } from '../deps.js';
 import type { ApiServices } from './api-services.js';
@@ -9,6 +10,7 @@ import { errorHandler } from './error-handler.js';
 import { PendingQuota } from './pending-quota.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { dlqRoutes } from './routes/dlq.js';
+import { marketDataRoutes } from './routes/market-data.js';
 import { metaRoutes } from './routes/meta.js';
 import { resultRoutes } from './routes/results.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -26,12 +28,23 @@ function once<T>(open: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/** The REST app, and how to close what it opened on the way (the candle store). */
+export interface ApiApp {
+  app: Koa;
+  close(): Promise<void>;
+}
+
 /**
  * The REST app. Middleware order: errors (outermost, so every failure below becomes a
  * problem), auth for `/api/`, then the routers, then the routers' 405s.
  */
-export function createApp(deps: GatewayDeps): Koa {
+export function createApp(deps: GatewayDeps): ApiApp {
   const app = new Koa();
+  let candleStore: Promise<OpenedCandleStore> | undefined;
+  const openCandles = once(() => {
+    candleStore = openCandleStore({ mongoUrl: deps.env.mongoUrl, nats: deps.nc });
+    return candleStore;
+  });
   const quota = new PendingQuota(deps.client.store.kv, { quota: deps.env.pendingQuota });
   const services: ApiServices = {
     deps,
@@ -40,6 +53,7 @@ export function createApp(deps: GatewayDeps): Koa {
     artifacts: once(() => ArtifactStore.open(deps.nc)),
     deadLetters: once(() => DeadLetterAdmin.open(deps.nc)),
     jsm: once(() => jetstreamManager(deps.nc)),
+    candles: async () => (await openCandles()).store,
   };
 
   const meta = new Router();
@@ -51,6 +65,7 @@ export function createApp(deps: GatewayDeps): Koa {
   taskRoutes(api, services);
   resultRoutes(api, services);
   dlqRoutes(api, services);
+  marketDataRoutes(api, services);
 
   const auth = authenticate(deps.verify);
   app.use(errorHandler(deps.logger));
@@ -65,5 +80,12 @@ export function createApp(deps: GatewayDeps): Koa {
   app.use(api.allowedMethods());
   // Errors are answered by errorHandler; this only catches what escapes a streamed body.
   app.on('error', (err: unknown) => deps.logger.warn({ err }, 'HTTP response error'));
-  return app;
+  return {
+    app,
+    async close() {
+      // A failed open left nothing to close.
+      const opened = await candleStore?.catch(() => undefined);
+      await opened?.close();
+    },
+  };
 }

@@ -6,16 +6,27 @@ export const MAX_JSON_DEPTH = 64;
 
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
 
-/** `application/json` or `application/*+json`, in UTF-8 (the only charset JSON has, RFC 8259). */
-function checkContentType(ctx: Context): void {
+/** What a body reader accepts: media types, and how a 415 names them. */
+interface Accepted {
+  matches(mediaType: string): boolean;
+  /** As `Accept-Post` and the 415's detail say it, e.g. `application/json`. */
+  name: string;
+}
+
+const JSON_BODY: Accepted = { matches: (t) => JSON_TYPE.test(t), name: 'application/json' };
+
+/** `accepted`'s media type in UTF-8 (the only charset JSON has, RFC 8259; and ours for text). */
+function checkContentType(ctx: Context, accepted: Accepted): void {
   const header = ctx.get('content-type');
   const [mediaType = '', ...params] = header.split(';').map((p) => p.trim().toLowerCase());
-  if (!JSON_TYPE.test(mediaType)) {
+  if (!accepted.matches(mediaType)) {
     throw new HttpProblem(
       415,
       ProblemCode.UNSUPPORTED_MEDIA_TYPE,
-      header ? `content type ${mediaType} is not JSON` : 'send Content-Type: application/json',
-      { headers: { 'Accept-Post': 'application/json' } },
+      header
+        ? `content type ${mediaType} is not ${accepted.name}`
+        : `send Content-Type: ${accepted.name}`,
+      { headers: { 'Accept-Post': accepted.name } },
     );
   }
   const charset = params
@@ -116,7 +127,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * reading when Content-Length says so), 400 for bytes that are not UTF-8 JSON.
  */
 export async function readJson(ctx: Context, maxBytes: number): Promise<unknown> {
-  checkContentType(ctx);
+  checkContentType(ctx, JSON_BODY);
   const raw = await readRaw(ctx, maxBytes);
   let text: string;
   try {
@@ -142,4 +153,18 @@ export async function readJson(ctx: Context, maxBytes: number): Promise<unknown>
     );
   }
   return value;
+}
+
+/**
+ * Reads a UTF-8 text body of one media type (`text/csv`): 415 for any other type, 413 past
+ * `maxBytes`, 400 for bytes that are not UTF-8.
+ */
+export async function readText(ctx: Context, maxBytes: number, mediaType: string): Promise<string> {
+  checkContentType(ctx, { matches: (t) => t === mediaType, name: mediaType });
+  const raw = await readRaw(ctx, maxBytes);
+  try {
+    return utf8.decode(raw);
+  } catch {
+    throw new HttpProblem(400, ProblemCode.MALFORMED_REQUEST, 'body is not valid UTF-8');
+  }
 }

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { TSchema } from '@sinclair/typebox';
-import { TASK_CATALOG, TASK_STATUSES, TASK_TYPES, type TaskType } from '@wadm/contracts';
+import {
+  MarketSymbol,
+  TASK_CATALOG,
+  TASK_STATUSES,
+  TASK_TYPES,
+  Timeframe,
+  type TaskType,
+} from '@wadm/contracts';
 import { BULK_MAX_ITEMS } from './schemas.js';
 import * as S from './schemas.js';
 import { PROBLEM_CODES, problemTitle } from './problem.js';
@@ -44,10 +51,11 @@ const PROBLEM_RESPONSES: Record<number, string> = {
   403: 'Needs the admin role',
   404: 'No such task (or not yours), or no such route',
   405: 'Method not allowed on this path',
-  409: 'The task is not in a state for this',
+  409: 'The task is not in a state for this, or a concurrent import won (retry)',
   410: 'The result artifact expired',
   413: 'Body over the size limit, or params too large for one task',
-  415: 'Body is not application/json (UTF-8)',
+  415: 'Body is not of the media type the operation takes (application/json, UTF-8, unless said)',
+  422: 'The CSV has bad rows (listed with their line numbers in `errors`); nothing was imported',
   429: 'Too many unfinished tasks; see Retry-After',
   503: 'NATS unavailable; see Retry-After',
 };
@@ -159,6 +167,7 @@ export function buildOpenApi(version = readPackageVersion()): OpenApiDocument {
       { name: 'tasks', description: 'Submit and follow tasks' },
       { name: 'bulk', description: `Up to ${BULK_MAX_ITEMS} items per request` },
       { name: 'admin', description: 'Operators: dead letters' },
+      { name: 'market-data', description: 'Candle series for backtests; admins import CSV' },
       { name: 'service', description: 'Health, readiness, this document' },
     ],
     paths: {
@@ -310,6 +319,40 @@ export function buildOpenApi(version = readPackageVersion()): OpenApiDocument {
           },
         },
       },
+      '/api/v1/market-data': {
+        get: {
+          operationId: 'list_series',
+          tags: ['market-data'],
+          summary: 'Stored candle series and the range each covers',
+          responses: {
+            '200': { description: 'Every series', content: json(ref('SeriesList')) },
+            ...problems(401, 503),
+          },
+        },
+      },
+      '/api/v1/market-data/{symbol}/{timeframe}': {
+        parameters: [
+          { name: 'symbol', in: 'path', required: true, schema: plain(MarketSymbol) },
+          { name: 'timeframe', in: 'path', required: true, schema: plain(Timeframe) },
+        ],
+        post: {
+          operationId: 'import_candles',
+          tags: ['market-data', 'admin'],
+          summary: 'Import a candle CSV into one series, merging by time (admin)',
+          description:
+            'Binance klines (with or without header, ms or µs times) or ' +
+            '`timestamp,open,high,low,close,volume`. Every row is checked before anything is ' +
+            'written: one bad row and nothing is imported. Gaps are reported, not refused.',
+          requestBody: {
+            required: true,
+            content: { 'text/csv': { schema: { type: 'string' } } },
+          },
+          responses: {
+            '200': { description: 'Imported', content: json(ref('CandleImportResult')) },
+            ...problems(400, 401, 403, 409, 413, 415, 422, 503),
+          },
+        },
+      },
       '/healthz': publicOp('healthz', 'The process is alive', ok(json(ref('Health')))),
       '/readyz': publicOp('readyz', 'Connected to NATS and provisioned', {
         ...ok(json(ref('Health'))),
@@ -348,6 +391,8 @@ export function buildOpenApi(version = readPackageVersion()): OpenApiDocument {
         BulkCancelBody: plain(S.BulkCancelBody),
         BulkCancelResult: plain(S.BulkCancelResult),
         DeadLetterList: plain(S.DeadLetterList),
+        SeriesList: plain(S.SeriesList),
+        CandleImportResult: plain(S.CandleImportResult),
         Health: plain(S.Health),
       },
     },

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { ErrorCode, type FieldError } from '@wadm/contracts';
+import { MarketDataErrorCode } from '@wadm/market-data';
 
 /**
  * Stable codes of the REST API's problems. The task codes are the contracts' own, so a client
@@ -28,6 +29,8 @@ export const ProblemCode = {
   DEAD_LETTER_NOT_FOUND: 'DEAD_LETTER_NOT_FOUND',
   NOT_REPLAYABLE: 'NOT_REPLAYABLE',
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  CSV_REJECTED: MarketDataErrorCode.CSV_REJECTED,
+  WRITE_CONFLICT: MarketDataErrorCode.WRITE_CONFLICT,
   BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
@@ -57,6 +60,8 @@ const TITLES: Record<ProblemCode, string> = {
   DEAD_LETTER_NOT_FOUND: 'Dead letter not found',
   NOT_REPLAYABLE: 'Dead letter not replayable',
   QUOTA_EXCEEDED: 'Too many pending tasks',
+  CSV_REJECTED: 'CSV rejected',
+  WRITE_CONFLICT: 'Concurrent write',
   BACKEND_UNAVAILABLE: 'Service unavailable',
   INTERNAL_ERROR: 'Internal error',
 };

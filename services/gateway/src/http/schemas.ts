@@ -2,10 +2,12 @@ import { Type, type Static } from '@sinclair/typebox';
 import {
   FieldError,
   IsoTime,
+  MarketSymbol,
   PRIORITIES,
   QUEUES,
   TASK_STATUSES,
   TaskErrorData,
+  Timeframe,
 } from '@wadm/contracts';
 
 /**
@@ -207,3 +209,44 @@ export const DeadLetterList = Type.Object({ dead_letters: Type.Array(DeadLetterV
 export type DeadLetterList = Static<typeof DeadLetterList>;
 
 export const Health = Type.Object({ status: Type.String() });
+
+/** One stored candle series and the range it covers. */
+export const SeriesView = Type.Object({
+  symbol: MarketSymbol,
+  timeframe: Timeframe,
+  from: Type.String({ format: 'date-time', description: 'Open time of the first bar' }),
+  to: Type.String({ format: 'date-time', description: 'Open time of the last bar' }),
+  count: Type.Integer({ minimum: 0, description: 'Bars stored' }),
+});
+export type SeriesView = Static<typeof SeriesView>;
+
+export const SeriesList = Type.Object({ series: Type.Array(SeriesView) });
+export type SeriesList = Static<typeof SeriesList>;
+
+/** Bars missing between two bars of an imported file. */
+export const CandleGapView = Type.Object({
+  after: Type.String({ format: 'date-time', description: 'Open time of the bar before the gap' }),
+  before: Type.String({ format: 'date-time', description: 'Open time of the bar after the gap' }),
+  missing: Type.Integer({ minimum: 1 }),
+});
+
+/** What a CSV import stored; gaps are warnings (the bars around them were stored). */
+export const CandleImportResult = Type.Object({
+  symbol: MarketSymbol,
+  timeframe: Timeframe,
+  format: Type.Union([Type.Literal('binance'), Type.Literal('ohlcv')], {
+    description:
+      'The CSV layout recognised: Binance klines or timestamp,open,high,low,close,volume',
+  }),
+  rows: Type.Integer({ minimum: 1, description: 'Data rows in the file, all stored' }),
+  from: Type.String({ format: 'date-time', description: "Open time of the file's first bar" }),
+  to: Type.String({ format: 'date-time', description: "Open time of the file's last bar" }),
+  inserted: Type.Integer({ minimum: 0, description: 'Bars added' }),
+  updated: Type.Integer({ minimum: 0, description: 'Bars whose time was stored: replaced' }),
+  total: Type.Integer({ minimum: 0, description: 'Bars in the series now' }),
+  gaps: Type.Array(CandleGapView, { description: 'The first gaps; gap_count has them all' }),
+  gap_count: Type.Integer({ minimum: 0 }),
+  missing_bars: Type.Integer({ minimum: 0 }),
+  warnings: Type.Array(Type.String(), { description: 'Gaps in words' }),
+});
+export type CandleImportResult = Static<typeof CandleImportResult>;

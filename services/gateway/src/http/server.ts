@@ -34,7 +34,7 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
 
 /** Starts the REST API on `env.httpPort` (0: any free port). */
 export async function startHttp(deps: GatewayDeps): Promise<RunningServer> {
-  const app = createApp(deps);
+  const { app, close: closeApp } = createApp(deps);
   const server: Server = createServer(
     { requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: 65_000 },
     app.callback(),
@@ -56,7 +56,10 @@ export async function startHttp(deps: GatewayDeps): Promise<RunningServer> {
         force.unref();
         server.close(() => {
           clearTimeout(force);
-          resolve();
+          closeApp().then(resolve, (err: unknown) => {
+            deps.logger.warn({ err }, 'closing the candle store failed');
+            resolve();
+          });
         });
         server.closeIdleConnections();
       }),
