@@ -1,5 +1,6 @@
 import { openCandleStore } from '@wadm/market-data';
 import type { HandlerFactory, ServiceResources } from '@wadm/runtime';
+import { archived, ResultArchive } from '../archive.js';
 import type { BacktestEnv } from '../env.js';
 import { EnginePool } from '../sweep/pool.js';
 import { createHistoryHandler } from './history.js';
@@ -14,16 +15,21 @@ export async function createHandlers(
   env: BacktestEnv,
 ): Promise<ServiceResources<Queues>> {
   const candles = await openCandleStore({ mongoUrl: env.mongoUrl, nats: nc });
+  const archive = env.mongoUrl ? await ResultArchive.open(env.mongoUrl) : undefined;
   const pool = new EnginePool(env.sweepThreads);
-  logger.info({ candles: candles.backend, threads: pool.threads }, 'engine ready');
+  logger.info(
+    { candles: candles.backend, archive: archive ? 'mongodb' : 'none', threads: pool.threads },
+    'engine ready',
+  );
   return {
     handlers: {
-      'backtest.run': createRunHandler(candles.store),
-      'backtest.sweep': createSweepHandler(candles.store, pool),
-      'analysis.history': createHistoryHandler(candles.store, pool),
+      'backtest.run': archived(createRunHandler(candles.store), archive, logger),
+      'backtest.sweep': archived(createSweepHandler(candles.store, pool), archive, logger),
+      'analysis.history': archived(createHistoryHandler(candles.store, pool), archive, logger),
     },
     async close() {
       await pool.close();
+      await archive?.close();
       await candles.close();
     },
   };
