@@ -1,5 +1,6 @@
-// Engine benchmark: every strategy over 1M one-minute candles, the memory a backtest adds, and
-// indicator throughput beside TA-Lib (native), technicalindicators and trading-signals.
+// Engine benchmark: every strategy over 1M one-minute candles, the memory a backtest adds,
+// indicator throughput beside TA-Lib (native), technicalindicators and trading-signals, and
+// sweep throughput on the service's thread pool with 1 and 2 threads (sweep.mjs).
 // Prints one JSON object per line on stdout (progress on stderr); the last line checks the goals.
 // Usage: node bench/engine/run.mjs [--candles 1000000]   (build first: pnpm run build)
 import { execFileSync } from 'node:child_process';
@@ -103,6 +104,21 @@ for (const indicator of INDICATORS) {
   );
 }
 
+// In its own process, like memory.mjs: this one's heap of 1M-candle columns stays out of it.
+log('sweep with 1 and 2 threads');
+const sweepLines = execFileSync(
+  process.execPath,
+  [fileURLToPath(new URL('sweep.mjs', import.meta.url)), '--bars', String(Math.min(n, 200_000))],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const sweeps = sweepLines
+  .toString()
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line));
+sweeps.forEach(emit);
+const sweepScaling = sweeps.find((record) => record.kind === 'sweepScaling');
+
 const entries = Object.entries(indicators);
 emit({
   kind: 'goals',
@@ -119,6 +135,7 @@ emit({
   withinTwiceTalib: Object.fromEntries(
     entries.map(([name, m]) => [name, round(m.wadm / m.talib) <= 2]),
   ),
+  sweepScaling: { value: sweepScaling.scaling, goal: 1.8 },
   timesFasterThanTechnicalindicators: Object.fromEntries(
     entries.map(([name, m]) => [name, round(m.technicalindicators / m.wadm, 1)]),
   ),
