@@ -191,6 +191,27 @@ describe('ClientBuffer', () => {
     expect(buf.stats.conflated).toBe(1);
   });
 
+  it('client buffer - holdAll keeps every held event until released', () => {
+    buf.holdAll();
+    for (let k = 5; k <= 9; k++) buf.offer(ev(k, 'a'));
+    expect(sock.sent).toEqual([]);
+    buf.release();
+    expect(sock.sent).toEqual(['a@5', 'a@6', 'a@7', 'a@8', 'a@9']);
+    expect(buf.stats).toMatchObject({ conflated: 0, queued: 0 });
+  });
+
+  it('client buffer - holdAll conflates only past maxQueuedBytes, then a replay conflates', () => {
+    buf.holdAll();
+    for (let k = 1; k <= 45; k++) buf.offer(ev(k, 'a'));
+    expect(overflows).toEqual([]);
+    expect(buf.stats).toMatchObject({ queued: 40, conflated: 5 });
+    buf.holdAbove(0);
+    buf.offer(ev(46, 'a'));
+    buf.release();
+    expect(sock.sent.at(-1)).toBe('a@46');
+    expect(sock.sent).toHaveLength(40);
+  });
+
   it('client buffer - drops an older replayed progress event when a newer one of its task waits', () => {
     buf.holdAbove(0);
     buf.offer(ev(20, 'a'));

@@ -42,7 +42,8 @@ export interface ClientBufferStats {
  * resumes from its last `stream_seq`, so nothing it needs is lost).
  *
  * A watermark holds back events with a higher key (live events while older ones are replayed);
- * held events wait and are conflated like any others.
+ * held events wait and are conflated like any others. {@link holdAll} holds everything without
+ * conflating: the client is not behind, only not admitted yet.
  */
 export class ClientBuffer {
   /** Sorted by key; equal keys keep their arrival order. */
@@ -51,6 +52,8 @@ export class ClientBuffer {
   private readonly latest = new Map<string, Outbound>();
   private bytes = 0;
   private watermark = Infinity;
+  /** Set by {@link holdAll}: what waits is kept whole while it fits in `maxQueuedBytes`. */
+  private keepAll = false;
   private slowTimer: NodeJS.Timeout | undefined;
   private waiters: (() => void)[] = [];
   private closed = false;
@@ -86,7 +89,18 @@ export class ClientBuffer {
   /** Holds back messages with a key above `key` until {@link release} (or a higher watermark). */
   holdAbove(key: number): void {
     this.watermark = key;
+    this.keepAll = false;
     this.flush();
+  }
+
+  /**
+   * Holds back every message until {@link holdAbove} or {@link release}, conflating none of them
+   * while they fit in `maxQueuedBytes`: a socket waiting for its token check has fallen behind on
+   * nothing, so the events published right after it opened must all reach it.
+   */
+  holdAll(): void {
+    this.watermark = -Infinity;
+    this.keepAll = true;
   }
 
   release(): void {
@@ -134,6 +148,11 @@ export class ClientBuffer {
 
   private enqueue(item: Outbound): void {
     const { taskId } = item;
+    if (this.keepAll && this.bytes + item.bytes <= this.opts.maxQueuedBytes) {
+      if (taskId !== undefined) this.latest.set(taskId, item);
+      this.insert(item);
+      return;
+    }
     if (taskId !== undefined) {
       const last = this.latest.get(taskId);
       if (last && last.key > item.key) {

@@ -45,7 +45,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * One open socket. Live delivery starts after the fanout's position at open (`liveStart`) and
- * is held back until the token is verified. A resume replays `(resume_from, liveStart]` from
+ * is held back, whole, until the token is verified. A resume replays `(resume_from, liveStart]` from
  * TASK_EVENTS while live events stay held, so the client sees one ordered sequence without gaps
  * or duplicates.
  */
@@ -84,7 +84,9 @@ export class WsSession implements EventSubscriber {
       },
     );
     this.liveStart = this.liveAfter = deps.fanout.position;
-    this.buffer.holdAbove(this.liveStart);
+    // Not holdAbove: that conflates what waits, and a client whose token check outlasts a few
+    // events would lose the progress published right after its socket opened.
+    this.buffer.holdAll();
     deps.fanout.add(this);
     this.admitted = this.admit(claimed, resumeFrom);
   }
