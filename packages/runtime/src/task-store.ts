@@ -57,12 +57,21 @@ export class TaskStore {
 
   /**
    * Reads, applies `fn`, writes with CAS; on a conflict reads again and re-applies. Returns what
-   * is stored afterwards (the current state when `fn` chose not to write, null if none).
+   * is stored afterwards (the current state when `fn` chose not to write, null if none). A caller
+   * that holds the entry it last read or wrote passes it as `known` to skip the first read: the
+   * CAS still catches any writer in between.
    */
-  async mutate(owner: string, taskId: string, fn: Mutator): Promise<StoredState | null> {
+  async mutate(
+    owner: string,
+    taskId: string,
+    fn: Mutator,
+    known?: StoredState | null,
+  ): Promise<StoredState | null> {
     const key = stateKey(owner, taskId);
+    let cached = known;
     for (;;) {
-      const current = await this.get(owner, taskId);
+      const current = cached === undefined ? await this.get(owner, taskId) : cached;
+      cached = undefined;
       const next = fn(current?.state ?? null);
       if (!next) return current;
       if (current && current.state.status !== next.status) {

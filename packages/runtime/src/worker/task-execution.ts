@@ -34,7 +34,7 @@ export async function executeTask(msg: JsMsg, deps: ExecutionDeps): Promise<void
     msg.ack();
     return;
   }
-  if (stored?.state.revokeRequested) return settleRevoked(msg, parsed, deps);
+  if (stored?.state.revokeRequested) return settleRevoked(msg, parsed, deps, { known: stored });
 
   const eta = parsed.command.notBefore ?? stored?.state.notBefore;
   const etaWait = eta ? Date.parse(eta) - Date.now() : 0;
@@ -46,34 +46,47 @@ export async function executeTask(msg: JsMsg, deps: ExecutionDeps): Promise<void
   const maxAttempts = stored?.state.maxAttempts ?? initialState(parsed).maxAttempts;
   if (attempt > maxAttempts) {
     const workerLost = stored?.state.status === 'STARTED';
-    return settleFailure(msg, parsed, deps, attempt - 1, {
-      code: workerLost ? ErrorCode.WORKER_LOST : ErrorCode.MAX_ATTEMPTS_EXCEEDED,
-      message: workerLost
-        ? `the worker died during attempt ${attempt - 1} of ${maxAttempts}; giving up`
-        : `${maxAttempts} attempts used`,
-      retryable: false,
-    });
+    return settleFailure(
+      msg,
+      parsed,
+      deps,
+      attempt - 1,
+      {
+        code: workerLost ? ErrorCode.WORKER_LOST : ErrorCode.MAX_ATTEMPTS_EXCEEDED,
+        message: workerLost
+          ? `the worker died during attempt ${attempt - 1} of ${maxAttempts}; giving up`
+          : `${maxAttempts} attempts used`,
+        retryable: false,
+      },
+      { known: stored },
+    );
   }
-  const started = await store.mutate(parsed.owner, parsed.id, (cur) => {
-    if (cur && (isTerminal(cur.status) || cur.revokeRequested)) return null;
-    const base = cur ?? initialState(parsed);
-    const next: TaskState = {
-      ...base,
-      status: 'STARTED',
-      attempts: attempt,
-      progress: 0,
-      startedAt: isoNow(),
-      updatedAt: isoNow(),
-      worker: deps.workerId,
-      seq: base.seq + 1,
-    };
-    delete next.nextRetryAt;
-    delete next.error;
-    return next;
-  });
+  const started = await store.mutate(
+    parsed.owner,
+    parsed.id,
+    (cur) => {
+      if (cur && (isTerminal(cur.status) || cur.revokeRequested)) return null;
+      const base = cur ?? initialState(parsed);
+      const next: TaskState = {
+        ...base,
+        status: 'STARTED',
+        attempts: attempt,
+        progress: 0,
+        startedAt: isoNow(),
+        updatedAt: isoNow(),
+        worker: deps.workerId,
+        seq: base.seq + 1,
+      };
+      delete next.nextRetryAt;
+      delete next.error;
+      return next;
+    },
+    stored,
+  );
+
   if (!started || started.state.status !== 'STARTED') {
     // Revoked or finished between our read and our write: look again from the top.
-    if (started?.state.revokeRequested) return settleRevoked(msg, parsed, deps);
+    if (started?.state.revokeRequested) return settleRevoked(msg, parsed, deps, { known: started });
     msg.ack();
     return;
   }
@@ -102,11 +115,18 @@ async function runAttempt(
   const def = TASK_CATALOG[parsed.type];
   const handler = deps.handlers[parsed.type];
   if (!handler) {
-    return settleFailure(msg, parsed, deps, started.state.attempts, {
-      code: ErrorCode.NO_HANDLER,
-      message: `this worker (${deps.workerId}) has no handler for ${parsed.type}`,
-      retryable: false,
-    });
+    return settleFailure(
+      msg,
+      parsed,
+      deps,
+      started.state.attempts,
+      {
+        code: ErrorCode.NO_HANDLER,
+        message: `this worker (${deps.workerId}) has no handler for ${parsed.type}`,
+        retryable: false,
+      },
+      { seq: started.state.seq, known: started },
+    );
   }
   const timeLimitMs = Math.min(def.limits.timeLimitMs, parsed.command.timeLimitMs ?? Infinity);
   const softTimeLimitMs = Math.min(
@@ -154,16 +174,16 @@ async function runAttempt(
   const attempts = started.state.attempts;
   switch (outcome.kind) {
     case 'success':
-      return settleSuccess(msg, parsed, deps, outcome.result, seq);
+      return settleSuccess(msg, parsed, deps, outcome.result, { seq, known: started });
     case 'revoked':
-      return settleRevoked(msg, parsed, deps, seq);
+      return settleRevoked(msg, parsed, deps, { seq, known: started });
     case 'interrupted':
       return handBack(msg, parsed, deps);
     case 'error':
       if (outcome.error.retryable && attempts < started.state.maxAttempts) {
-        return settleRetry(msg, parsed, deps, attempts, outcome.error, seq);
+        return settleRetry(msg, parsed, deps, attempts, outcome.error, { seq, known: started });
       }
-      return settleFailure(msg, parsed, deps, attempts, outcome.error, seq);
+      return settleFailure(msg, parsed, deps, attempts, outcome.error, { seq, known: started });
   }
 }
 
@@ -172,25 +192,37 @@ export function runningKey(task: { owner: string; id: string }): string {
 }
 
 /**
- * Writes a terminal or RETRY state unless another writer got there first; revokes win. `lastSeq`
- * is the last progress event's seq (those are not stored), so the settled event comes after it.
+ * What an attempt knows when it settles: the last progress event's seq (those are not stored, so
+ * the settled event must come after it) and the state entry it last wrote, which saves a read.
  */
+interface SettleContext {
+  seq?: number;
+  known?: StoredState | null;
+}
+
+/** Writes a terminal or RETRY state unless another writer got there first; revokes win. */
 async function settle(
   parsed: ParsedCommand | RejectedCommand,
   deps: ExecutionDeps,
   build: (cur: TaskState) => TaskState,
-  lastSeq = 0,
+  context: SettleContext = {},
 ): Promise<StoredState | null> {
-  const result = await deps.store.mutate(parsed.owner, parsed.id, (cur) => {
-    const base = cur ?? stateFor(parsed);
-    if (isTerminal(base.status)) return null;
-    const now = isoNow();
-    const seq = Math.max(base.seq, lastSeq) + 1;
-    if (base.revokeRequested) {
-      return { ...base, status: 'REVOKED', finishedAt: now, updatedAt: now, seq };
-    }
-    return { ...build(base), updatedAt: now, seq };
-  });
+  const lastSeq = context.seq ?? 0;
+  const result = await deps.store.mutate(
+    parsed.owner,
+    parsed.id,
+    (cur) => {
+      const base = cur ?? stateFor(parsed);
+      if (isTerminal(base.status)) return null;
+      const now = isoNow();
+      const seq = Math.max(base.seq, lastSeq) + 1;
+      if (base.revokeRequested) {
+        return { ...base, status: 'REVOKED', finishedAt: now, updatedAt: now, seq };
+      }
+      return { ...build(base), updatedAt: now, seq };
+    },
+    context.known,
+  );
   if (result) await deps.events.publish(result.state);
   return result;
 }
@@ -212,7 +244,7 @@ async function settleSuccess(
   parsed: ParsedCommand,
   deps: ExecutionDeps,
   result: unknown,
-  seq: number,
+  context: SettleContext,
 ): Promise<void> {
   const json = JSON.stringify(result ?? null);
   const inline = json.length <= deps.inlineResultMaxBytes;
@@ -233,7 +265,7 @@ async function settleSuccess(
       else next.result = result ?? null;
       return next;
     },
-    seq,
+    context,
   );
   deps.counters.succeeded++;
   msg.ack();
@@ -245,7 +277,7 @@ async function settleRetry(
   deps: ExecutionDeps,
   attempts: number,
   error: TaskErrorData,
-  lastSeq: number,
+  context: SettleContext,
 ): Promise<void> {
   const delay = retryDelayMs(TASK_CATALOG[parsed.type].retry, attempts);
   const settled = await settle(
@@ -257,7 +289,7 @@ async function settleRetry(
       error,
       nextRetryAt: new Date(Date.now() + delay).toISOString(),
     }),
-    lastSeq,
+    context,
   );
   if (settled?.state.status === 'REVOKED') {
     msg.ack();
@@ -273,7 +305,7 @@ async function settleFailure(
   deps: ExecutionDeps,
   attempts: number,
   error: TaskErrorData,
-  lastSeq = 0,
+  context: SettleContext = {},
 ): Promise<void> {
   // The dead letter goes first: term() deletes the message from the work queue for good.
   await publishDeadLetter(deps, msg, parsed, attempts, error);
@@ -287,7 +319,7 @@ async function settleFailure(
       attempts: Math.max(cur.attempts, attempts),
       finishedAt: isoNow(),
     }),
-    lastSeq,
+    context,
   );
   deps.counters.failed++;
   msg.term();
@@ -297,13 +329,13 @@ async function settleRevoked(
   msg: JsMsg,
   parsed: ParsedCommand,
   deps: ExecutionDeps,
-  lastSeq = 0,
+  context: SettleContext = {},
 ): Promise<void> {
   await settle(
     parsed,
     deps,
     (cur) => ({ ...cur, status: 'REVOKED', finishedAt: isoNow() }),
-    lastSeq,
+    context,
   );
   deps.counters.revoked++;
   msg.ack();
