@@ -9,8 +9,6 @@
 // per simulated user, round robin). Each submission is a token check, a schema validation, a
 // KV create of the PENDING state and a JetStream publish, all acknowledged before the 202.
 // One JSON line per measured run on stdout, then the machine line; progress on stderr.
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,16 +19,16 @@ import { signDevToken } from '@wadm/auth';
 import { STREAMS } from '@wadm/contracts';
 import {
   closeAllScopes,
+  describeMachine,
+  packageVersion,
   CpuMeter,
   freePort,
   log,
-  NATS_SERVER,
   round,
   Scope,
   sleep,
   spawnChild,
   startNatsServer,
-  tryVersion,
   waitForQuiet,
 } from '../pipeline/lib.mjs';
 
@@ -85,28 +83,6 @@ const opts = {
 };
 
 const emit = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
-
-function machine() {
-  const version = (pkg) => {
-    try {
-      return JSON.parse(
-        readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url)),
-      ).version;
-    } catch {
-      return null;
-    }
-  };
-  return {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    memory_gb: round(totalmem() / 2 ** 30, 1),
-    load_1m_at_start: round(loadavg()[0], 2),
-    node: process.version,
-    nats_server: tryVersion(NATS_SERVER, ['--version']),
-    autocannon: version('autocannon'),
-    wadm_commit: tryVersion('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
-  };
-}
 
 /** Messages still on TASKS: what the worker has not acknowledged yet. */
 async function backlog(jsm) {
@@ -257,7 +233,12 @@ async function main() {
     goal_per_s: GOAL_PER_S,
     goal_met: perS >= GOAL_PER_S,
   });
-  emit({ machine: { ...machine(), busy_cores_before: busyBefore } });
+  emit({
+    machine: {
+      ...describeMachine({ autocannon: packageVersion('autocannon') }),
+      busy_cores_before: busyBefore,
+    },
+  });
   await scope.close();
 }
 

@@ -14,8 +14,6 @@
 // Runs: one per rate (events/s published, for --duration s each) for latency at a steady load,
 // then a burst (--burst events as fast as they can be published) for the most deliveries/s.
 // One JSON line per run on stdout, then the machine line; progress on stderr.
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,17 +23,17 @@ import { subjects } from '@wadm/contracts';
 import WebSocket from 'ws';
 import {
   closeAllScopes,
+  describeMachine,
+  packageVersion,
   CpuMeter,
   freePort,
   log,
-  NATS_SERVER,
   percentile,
   round,
   Scope,
   sleep,
   spawnChild,
   startNatsServer,
-  tryVersion,
   waitForQuiet,
 } from '../pipeline/lib.mjs';
 
@@ -92,28 +90,6 @@ if (opts.rates.some((r) => !Number.isFinite(r) || r <= 0)) {
 opts.users = Math.min(opts.users, opts.clients);
 
 const emit = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
-
-function machine() {
-  const version = (pkg) => {
-    try {
-      return JSON.parse(
-        readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url)),
-      ).version;
-    } catch {
-      return null;
-    }
-  };
-  return {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    memory_gb: round(totalmem() / 2 ** 30, 1),
-    load_1m_at_start: round(loadavg()[0], 2),
-    node: process.version,
-    nats_server: tryVersion(NATS_SERVER, ['--version']),
-    ws_client: version('ws'),
-    wadm_commit: tryVersion('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
-  };
-}
 
 /** Deliveries of the current run: latencies (ms) and counts. */
 class Recorder {
@@ -344,7 +320,12 @@ async function main() {
     });
   }
   if (closedEarly() > 0) log(`${closedEarly()} sockets closed during the runs`);
-  emit({ machine: { ...machine(), busy_cores_before: busyBefore } });
+  emit({
+    machine: {
+      ...describeMachine({ ws_client: packageVersion('ws') }),
+      busy_cores_before: busyBefore,
+    },
+  });
   await scope.close();
 }
 

@@ -18,3 +18,4 @@ export * from './lib/measure.mjs';
 export * from './lib/processes.mjs';
 export * from './lib/usage.mjs';
 export * from './lib/util.mjs';
+export * from './lib/machine.mjs';

@@ -7,14 +7,13 @@
 // system on stdout, then a summary line with the ratios and the goals; progress on stderr.
 // On a shared machine a system is measured again when other processes took CPU meanwhile
 // (--attempts); every line says how much they took. lib.mjs describes the measurements.
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  NATS_SERVER,
   closeAllScopes,
+  describeMachine,
+  packageVersion,
   log,
   round,
   Scope,
@@ -26,7 +25,6 @@ import { PYTHON } from './systems/celery.mjs';
 const SYSTEMS = ['raw', 'wadm', 'bullmq', 'celery'];
 /** Outside load (cores) above which a measurement counts as disturbed and is repeated. */
 const BUSY_CORES = 0.25;
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const { values: flags } = parseArgs({
   // `pnpm bench:pipeline -- --n 5000` passes the `--` on.
@@ -111,7 +109,12 @@ process.on('unhandledRejection', (err) => stopAll(err?.stack ?? err, 1));
 // A closed stdout (`| head -1`) must not crash the run half-way through its cleanup.
 process.stdout.on('error', (err) => log(`stdout: ${err.message}`));
 
-const machine = describeMachine();
+const machine = describeMachine({
+  redis_server: tryVersion('redis-server', ['--version'])?.match(/v=(\S+)/)?.[1] ?? null,
+  nats_js: packageVersion('@nats-io/jetstream'),
+  bullmq: packageVersion('bullmq'),
+  celery: tryVersion(PYTHON, ['-c', 'import celery; print(celery.__version__)']),
+});
 const results = {};
 let failed = false;
 for (const name of systems) {
@@ -174,33 +177,6 @@ function emit(line) {
 
 function seconds(since) {
   return round((performance.now() - since) / 1000, 1);
-}
-
-function describeMachine() {
-  const version = (pkg) => {
-    try {
-      const file = new URL(`../node_modules/${pkg}/package.json`, import.meta.url);
-      return JSON.parse(readFileSync(file, 'utf8')).version;
-    } catch {
-      return null;
-    }
-  };
-  return {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    memory_gb: round(totalmem() / 2 ** 30, 1),
-    load_1m_at_start: round(loadavg()[0], 2),
-    node: process.version,
-    nats_server: tryVersion(NATS_SERVER, ['--version']),
-    redis_server: tryVersion('redis-server', ['--version'])?.match(/v=(\S+)/)?.[1] ?? null,
-    nats_js: version('@nats-io/jetstream'),
-    bullmq: version('bullmq'),
-    celery: tryVersion(PYTHON, ['-c', 'import celery; print(celery.__version__)']),
-    wadm_commit: tryVersion('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
-    wadm_uncommitted: Boolean(
-      tryVersion('git', ['-C', ROOT, 'status', '--porcelain', 'packages', 'services']),
-    ),
-  };
 }
 
 /** Ratios and the issue's goals, measured against what this run produced. */

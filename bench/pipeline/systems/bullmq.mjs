@@ -7,12 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { RssSampler, Tracker, log, measure, spawnChild } from '../lib.mjs';
 import { REDIS_URL, openRedis, redisOptions } from '../redis.mjs';
 
-export async function run({ n, rate, latencySeconds, warmup, window, concurrency, scope }) {
+export async function run({ concurrency, scope, ...phases }) {
   const name = `bench-pipeline-${process.pid}-${Date.now()}`;
   const connection = redisOptions();
   const { pid: redisPid } = await openRedis(scope);
   // The events stream is trimmed to ~maxLen; a reader that fell further behind would lose
   // completions, so it holds every event of the run (a few per job).
+  const { warmup, n, rate, latencySeconds } = phases;
   const maxLen = 10 * (warmup + n + rate * latencySeconds);
   const queue = new Queue(name, { connection, streams: { events: { maxLen } } });
   scope.defer(async () => {
@@ -49,13 +50,9 @@ export async function run({ n, rate, latencySeconds, warmup, window, concurrency
 
   const submit = (key) => queue.add('echo', { key });
   const figures = await measure({
+    ...phases,
     tracker,
     submit,
-    n,
-    rate,
-    latencySeconds,
-    warmup,
-    window,
     processes: { worker: worker.pid, redis: redisPid },
   });
 

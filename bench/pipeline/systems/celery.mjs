@@ -10,7 +10,7 @@ import { REDIS_URL, openRedis } from '../redis.mjs';
 const CELERY_DIR = fileURLToPath(new URL('../celery/', import.meta.url));
 export const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 
-export async function run({ n, rate, latencySeconds, warmup, window, celeryConcurrency, scope }) {
+export async function run({ celeryConcurrency, scope, ...phases }) {
   const queue = `bench-celery-${process.pid}-${Date.now()}`;
   const env = { BENCH_REDIS_URL: REDIS_URL, BENCH_CELERY_QUEUE: queue, PYTHONUNBUFFERED: '1' };
   const { redis, pid: redisPid } = await openRedis(scope);
@@ -79,13 +79,9 @@ export async function run({ n, rate, latencySeconds, warmup, window, celeryConcu
     });
 
   const figures = await measure({
+    ...phases,
     tracker,
     submit,
-    n,
-    rate,
-    latencySeconds,
-    warmup,
-    window,
     processes: { worker: worker.pid, python_submitter: submitter.pid, redis: redisPid },
   });
 

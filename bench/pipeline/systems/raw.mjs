@@ -12,7 +12,7 @@ const DURABLE = 'worker';
 const DONE = 'bench.raw.done';
 const MAX_MESSAGES = 1000;
 
-export async function run({ n, rate, latencySeconds, warmup, window, scope }) {
+export async function run({ scope, ...phases }) {
   const server = await startNatsServer(scope, 'nats-raw');
   const nc = await connect({ servers: server.url, name: 'bench-raw-submitter' });
   scope.defer(() => nc.close());
@@ -55,13 +55,9 @@ export async function run({ n, rate, latencySeconds, warmup, window, scope }) {
 
   const submit = (key) => js.publish(SUBJECT, key);
   const figures = await measure({
+    ...phases,
     tracker,
     submit,
-    n,
-    rate,
-    latencySeconds,
-    warmup,
-    window,
     processes: { worker: worker.pid, server: server.pid },
   });
 

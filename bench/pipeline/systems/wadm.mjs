@@ -14,7 +14,7 @@ const SERVICE_MAIN =
   fileURLToPath(new URL('../../../services/backtest/dist/main.js', import.meta.url));
 const TASK_CONSUMER = consumerName('diagnostics', 'normal');
 
-export async function run({ n, rate, latencySeconds, warmup, window, concurrency, scope }) {
+export async function run({ concurrency, scope, ...phases }) {
   const server = await startNatsServer(scope, 'nats-wadm');
   // The runtime's own connection options, as the gateway and scheduler use them.
   const nc = await connectNats({ url: server.url, name: 'bench-wadm-submitter' });
@@ -60,13 +60,9 @@ export async function run({ n, rate, latencySeconds, warmup, window, concurrency
 
   const submit = (key) => client.submit({ type: 'diagnostics.echo', params: { payload: key } });
   const figures = await measure({
+    ...phases,
     tracker,
     submit,
-    n,
-    rate,
-    latencySeconds,
-    warmup,
-    window,
     processes: { worker: worker.pid, server: server.pid },
   });
 
