@@ -1,13 +1,7 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { provision } from '@wadm/runtime';
-import { NatsServer, stopAll } from '@wadm/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CandleCsvError,
-  importCandlesCsv,
-  ObjectCandleStore,
-  SeriesNotFoundError,
-} from '../src/index.js';
+import type { ObjectCandleStore } from '../src/index.js';
+import { CandleCsvError, importCandlesCsv, SeriesNotFoundError } from '../src/index.js';
+import { startObjectStore, type ObjectStoreFixture } from './object-store-fixture.js';
 import { HOUR, hours, T0, uniqueSymbol } from './fixtures.js';
 
 /** Binance kline rows at `times`, closing at `close`. */
@@ -21,19 +15,14 @@ function klines(times: readonly number[], close = 105): string {
 }
 
 describe('importCandlesCsv - into the object store', () => {
-  let nc: NatsConnection;
+  let fixture: ObjectStoreFixture;
   let store: ObjectCandleStore;
 
   beforeAll(async () => {
-    const server = await NatsServer.start();
-    nc = await connect({ servers: server.url });
-    await provision(nc);
-    store = await ObjectCandleStore.open(nc);
+    fixture = await startObjectStore();
+    store = fixture.store;
   });
-  afterAll(async () => {
-    await nc.close();
-    await stopAll();
-  });
+  afterAll(() => fixture?.close());
 
   it('importCandlesCsv - stores every row and reports the gaps it saw', async () => {
     const symbol = uniqueSymbol();

@@ -1,33 +1,29 @@
 import { Objm } from '@nats-io/obj';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { OBJECT_STORES } from '@wadm/contracts';
-import { provision } from '@wadm/runtime';
-import { NatsServer, stopAll } from '@wadm/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ObjectCandleStore } from '../src/index.js';
 import {
   aggregateCandles,
   DEMO_END,
   DEMO_MARKETS,
   DEMO_START,
   demoHourlyCandles,
-  ObjectCandleStore,
   seedDemoData,
 } from '../src/index.js';
+import { startObjectStore, type ObjectStoreFixture } from './object-store-fixture.js';
 
 describe('seedDemoData - on the object store', () => {
-  let nc: NatsConnection;
+  let fixture: ObjectStoreFixture;
   let store: ObjectCandleStore;
+  let nc: NatsConnection;
 
   beforeAll(async () => {
-    const server = await NatsServer.start();
-    nc = await connect({ servers: server.url });
-    await provision(nc);
-    store = await ObjectCandleStore.open(nc);
+    fixture = await startObjectStore();
+    store = fixture.store;
+    nc = fixture.nc;
   });
-  afterAll(async () => {
-    await nc.close();
-    await stopAll();
-  });
+  afterAll(() => fixture?.close());
 
   it('seedDemoData - writes BTCUSDT and ETHUSDT, 1h and 1d, 2022 to 2024', async () => {
     const { seeded, skipped } = await seedDemoData(store);

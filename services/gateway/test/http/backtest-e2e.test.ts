@@ -1,9 +1,10 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BacktestRunResult, validate } from '@wadm/contracts';
 import { openCandleStore, seedDemoData } from '@wadm/market-data';
-import { ManagedProcess, NatsServer } from '@wadm/testkit';
+import type { ManagedProcess } from '@wadm/testkit';
+import { NatsServer } from '@wadm/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { send, startGatewayProcess, token, uniqueUser, WORKER_MAIN } from './harness.js';
+import { send, startGatewayProcess, startWorkerProcess, token, uniqueUser } from './harness.js';
 
 let nats: NatsServer;
 let nc: NatsConnection;
@@ -17,12 +18,7 @@ beforeAll(async () => {
   ({ process: gateway, port } = await startGatewayProcess(nats.url));
   nc = await connect({ servers: nats.url });
   await seedDemoData((await openCandleStore({ nats: nc })).store);
-  worker = await ManagedProcess.start({
-    command: process.execPath,
-    args: [WORKER_MAIN],
-    env: { NATS_URL: nats.url, WADM_HEALTH_PORT: '0' },
-    readyWhen: /backtest service ready/,
-  });
+  worker = await startWorkerProcess(nats.url);
 }, 120_000);
 afterAll(async () => {
   await worker?.stop();

@@ -1,6 +1,7 @@
-import { ManagedProcess, NatsServer } from '@wadm/testkit';
+import type { ManagedProcess } from '@wadm/testkit';
+import { NatsServer } from '@wadm/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { send, startGatewayProcess, token, uniqueUser, WORKER_MAIN } from './harness.js';
+import { send, startGatewayProcess, startWorkerProcess, token, uniqueUser } from './harness.js';
 
 let nats: NatsServer;
 let gateway: ManagedProcess;
@@ -11,12 +12,7 @@ beforeAll(async () => {
   nats = await NatsServer.start();
   // The gateway provisions the streams and buckets the worker then finds.
   ({ process: gateway, port } = await startGatewayProcess(nats.url));
-  worker = await ManagedProcess.start({
-    command: process.execPath,
-    args: [WORKER_MAIN],
-    env: { NATS_URL: nats.url, WADM_HEALTH_PORT: '0' },
-    readyWhen: /backtest service ready/,
-  });
+  worker = await startWorkerProcess(nats.url);
 });
 afterAll(async () => {
   await worker?.stop();

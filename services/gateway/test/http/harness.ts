@@ -172,3 +172,13 @@ export async function startGatewayProcess(
   });
   return { process: proc, port };
 }
+
+/** The backtest service as a real process: the worker behind the gateway in end-to-end tests. */
+export function startWorkerProcess(natsUrl: string): Promise<ManagedProcess> {
+  return ManagedProcess.start({
+    command: process.execPath,
+    args: [WORKER_MAIN],
+    env: { NATS_URL: natsUrl, WADM_HEALTH_PORT: '0' },
+    readyWhen: /backtest service ready/,
+  });
+}
