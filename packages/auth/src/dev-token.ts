@@ -4,15 +4,21 @@ export interface DevTokenOptions {
   secret: string;
   user: string;
   admin?: boolean;
+  /** Adds the `system` role (a service account). @defaultValue `false` */
+  system?: boolean;
   /** jose time span, e.g. `12h`. @defaultValue `12h` */
   expiresIn?: string;
   issuer?: string;
   audience?: string;
 }
 
-/** An HS256 token for development (`wadm token`, the start command); never for production. */
+/**
+ * An HS256 token for development (`wadm token`, the start command); never for production.
+ * It carries `iat` and `exp`, so the verifier's lifetime limit (24 h by default) applies.
+ */
 export async function signDevToken(opts: DevTokenOptions): Promise<string> {
-  let jwt = new SignJWT({ roles: opts.admin ? ['admin'] : [] })
+  const roles = [...(opts.admin ? ['admin'] : []), ...(opts.system ? ['system'] : [])];
+  let jwt = new SignJWT({ roles })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(opts.user)
     .setIssuedAt()

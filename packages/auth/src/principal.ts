@@ -1,9 +1,12 @@
 import { isValidOwner } from '@wadm/contracts';
 
-/** Who is calling: the token's `sub` (also the owner of their tasks) and whether they are admin. */
+/** Who is calling: the token's `sub` (also the owner of their tasks) and the roles it carries. */
 export interface Principal {
   user: string;
+  /** The `admin` role: sees every user's tasks. */
   admin: boolean;
+  /** The `system` role: a service account, a trusted internal submitter (e.g. a scheduler). */
+  system: boolean;
 }
 
 /** A missing, malformed, expired or wrongly signed token (401), or a bad claim in a good one. */
@@ -12,11 +15,11 @@ export class AuthError extends Error {
   readonly code = 'UNAUTHORIZED';
 }
 
-/** The claims WADM reads: `sub` must be a valid owner, `roles` may contain `admin`. */
+/** The claims WADM reads: `sub` must be a valid owner, `roles` may contain `admin` and `system`. */
 export function principalFromClaims(claims: { sub?: unknown; roles?: unknown }): Principal {
   if (!isValidOwner(claims.sub)) {
     throw new AuthError('token subject (sub) must be 1-64 of [A-Za-z0-9_-]');
   }
   const roles = Array.isArray(claims.roles) ? claims.roles : [];
-  return { user: claims.sub, admin: roles.includes('admin') };
+  return { user: claims.sub, admin: roles.includes('admin'), system: roles.includes('system') };
 }

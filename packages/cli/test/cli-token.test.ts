@@ -11,7 +11,16 @@ describe('wadm token', () => {
     });
     expect(run.code).toBe(0);
     const principal = await createVerifier({ secret })(run.stdout.trim());
-    expect(principal).toEqual({ user: 'alice', admin: true });
+    expect(principal).toEqual({ user: 'alice', admin: true, system: false });
+  });
+
+  it('wadm token - --system adds the system role for service accounts', async () => {
+    const run = await wadm(['token', '--user', 'scheduler', '--system'], {
+      env: { WADM_JWT_SECRET: secret },
+    });
+    expect(run.code).toBe(0);
+    const principal = await createVerifier({ secret })(run.stdout.trim());
+    expect(principal).toEqual({ user: 'scheduler', admin: false, system: true });
   });
 
   it('refuses a bad user or lifetime before signing anything', async () => {

@@ -28,29 +28,46 @@ export const tokenCommand = defineCommand({
   options: {
     user: { type: 'string', valueName: 'ID', description: 'The user (token sub), required' },
     admin: { type: 'boolean', description: 'Grant the admin role: sees every user’s tasks' },
+    system: {
+      type: 'boolean',
+      description: 'Grant the system role: a service account, e.g. a scheduler submitting tasks',
+    },
     expires: {
       type: 'string',
       valueName: 'SPAN',
-      description: 'Lifetime, e.g. 30m, 12h (default 12h)',
+      description: 'Lifetime, e.g. 30m, 12h (default 12h; the gateway refuses over 24h by default)',
     },
   },
-  examples: ['wadm token --user alice', 'wadm token --user ops --admin --expires 1h'],
+  examples: [
+    'wadm token --user alice',
+    'wadm token --user ops --admin --expires 1h',
+    'wadm token --user scheduler --system',
+  ],
   async run(ctx, { values }) {
     if (!values.user) throw new UsageError('--user is required', 'token');
     if (!isValidOwner(values.user)) {
       throw new UsageError('--user must be 1-64 of [A-Za-z0-9_-]', 'token');
     }
     if (values.expires !== undefined && !/^\d+\s?(s|m|h|d)$/.test(values.expires)) {
-      throw new UsageError('--expires must look like 30m, 12h or 7d', 'token');
+      throw new UsageError('--expires must look like 30m, 12h or 1d', 'token');
     }
     const token = await signDevToken({
       secret: devSecret(),
       user: values.user,
       admin: values.admin ?? false,
+      system: values.system ?? false,
       ...(values.expires ? { expiresIn: values.expires } : {}),
     });
-    if (ctx.json) ctx.out.json({ token, user: values.user, admin: values.admin ?? false });
-    else ctx.out.line(token);
+    if (ctx.json) {
+      ctx.out.json({
+        token,
+        user: values.user,
+        admin: values.admin ?? false,
+        system: values.system ?? false,
+      });
+    } else {
+      ctx.out.line(token);
+    }
     return ExitCode.OK;
   },
 });
