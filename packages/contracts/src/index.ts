@@ -17,3 +17,6 @@ export * from './catalog/diagnostics.js';
 export * from './catalog/backtest.js';
 export * from './catalog/reports.js';
 export * from './catalog/exports.js';
+export * from './access.js';
+export * from './submit-access.js';
+export * from './usage.js';

@@ -9,6 +9,8 @@ export const BUCKETS = {
   taskState: 'TASK_STATE',
   schedules: 'SCHEDULES',
   workers: 'WORKERS',
+  /** Result and artifact bytes per user, for the storage quota. */
+  usage: 'USAGE',
 } as const;
 
 export const OBJECT_STORES = {

@@ -55,6 +55,21 @@ describe('validation', () => {
     expect(formatFieldErrors(errors)).toContain('/params/failTimes');
   });
 
+  it('reports a large invalid value by its first error, and a message counts what it omits', () => {
+    const params: Record<string, unknown> = {};
+    for (let i = 0; i < 5_000; i++) params[`k${i}`] = i;
+    expect(validateParams('diagnostics.echo', params)).toEqual([
+      { path: '/params/k0', message: 'is not a known field' },
+    ]);
+    const small: Record<string, unknown> = {};
+    for (let i = 0; i < 30; i++) small[`k${i}`] = i;
+    const all = validateParams('diagnostics.echo', small);
+    expect(all).toHaveLength(30);
+    const message = formatFieldErrors(all);
+    expect(message).toContain('and 25 more');
+    expect(message).not.toContain('/params/k29');
+  });
+
   it('accepts the smallest hand-written command and refuses a bad one', () => {
     expect(validateCommand({ type: 'diagnostics.echo', params: {} })).toEqual([]);
     expect(validateCommand({ type: 'diagnostics.echo' })).toEqual([

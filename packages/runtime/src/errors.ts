@@ -18,6 +18,18 @@ export class NonRetryableError extends Error {
   }
 }
 
+/** Storing a result or artifact would take its owner past the storage quota: no retry helps. */
+export class StorageQuotaError extends NonRetryableError {
+  override readonly name = 'StorageQuotaError';
+  constructor(owner: string, usedBytes: number, addBytes: number, quotaBytes: number) {
+    super(
+      `storing ${addBytes} bytes would take ${owner} past the storage quota: ` +
+        `${usedBytes} of ${quotaBytes} bytes are in use`,
+      { code: ErrorCode.STORAGE_QUOTA_EXCEEDED },
+    );
+  }
+}
+
 /** The soft time limit passed: the handler's signal fired with this reason. */
 export class SoftTimeLimitError extends Error {
   override readonly name = 'SoftTimeLimitError';

@@ -10,11 +10,12 @@ export {
 } from './errors.js';
 export type { AnyHandler, HandlerMap, TaskContext, TaskHandler } from './handlers.js';
 export { ArtifactStore } from './artifacts.js';
+export { UsageLedger } from './usage-ledger.js';
 export { TaskStore, IllegalTransitionError, type StoredState } from './task-store.js';
 export { Worker, type WorkerOptions, type WorkerStats } from './worker/worker.js';
+export { idempotentId, checkIdempotentReplay } from './client/idempotency.js';
 export {
   TaskClient,
-  idempotentId,
   type CancelResult,
   type SubmitRequest,
   type SubmitResult,
@@ -27,6 +28,10 @@ export {
   type RunningService,
   type ServiceResources,
 } from './service/run-worker-service.js';
-export { loadWorkerEnv, type WorkerEnv } from './service/worker-env.js';
+export {
+  DEFAULT_STORAGE_QUOTA_BYTES,
+  loadWorkerEnv,
+  type WorkerEnv,
+} from './service/worker-env.js';
 export { EnvError, intVar, boolVar, stringVar, type EnvSource } from './service/env-schema.js';
 export { serviceMain, type ServiceMainDefinition } from './service/service-main.js';

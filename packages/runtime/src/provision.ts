@@ -39,11 +39,46 @@ export interface ProvisionOptions {
   maxAckPending?: number;
   /** How long terminal task states are kept. @defaultValue 7 days */
   stateTtlMs?: number;
-  /** How long events stay replayable. @defaultValue 24 hours */
+  /**
+   * How long events stay replayable. Like every limit below: unset, a new stream gets the
+   * default and an existing one keeps its own (an operator may have changed it); set, it is
+   * applied to an existing stream too. @defaultValue 24 hours
+   */
   eventsMaxAgeMs?: number;
+  /** Age at which an ARTIFACTS object expires. @defaultValue 7 days */
+  artifactsMaxAgeMs?: number;
+  /**
+   * Cap of the ARTIFACTS store. An object store discards new: when full, a put fails (the task
+   * comes back after its ack wait) until older objects expire. @defaultValue 512 MiB
+   */
+  artifactsMaxBytes?: number;
+  /** Age at which a dead letter is dropped. @defaultValue 30 days */
+  dlqMaxAgeMs?: number;
+  /** Cap of TASKS_DLQ; when full the oldest letters go (discard old). @defaultValue 128 MiB */
+  dlqMaxBytes?: number;
 }
 
 const DAY_MS = 86_400_000;
+const MIB = 1_048_576;
+
+/*
+ * ARTIFACTS and TASKS_DLQ are bounded so that neither a flood of large results nor a storm of
+ * dead letters can fill the server's disk and stop every stream. nats-server reserves a stream's
+ * max_bytes out of its max_file_store when the stream is created, and refuses a new stream, even
+ * an unbounded one, once the reservations reach it (10047 "insufficient storage resources
+ * available", checked on 2.9.10). So the defaults are sized to fit a small server, together well
+ * under 1 GiB (the test servers' cap, and a fraction of a 10 GiB Kubernetes volume); production
+ * sets the env vars to its volume:
+ * - ARTIFACTS 7 days: the same as TASK_STATE's TTL, so a result and the artifact it points to
+ *   expire together. 512 MiB: a week of PDFs and exports at a modest rate.
+ * - TASKS_DLQ 30 days: a month for someone to look at a failure and replay it. 128 MiB: a dead
+ *   letter is its command plus an error record, about 1-4 KiB, so some tens of thousands of
+ *   letters; past that the newest are the ones worth keeping.
+ */
+const ARTIFACTS_MAX_AGE_MS = 7 * DAY_MS;
+const ARTIFACTS_MAX_BYTES = 512 * MIB;
+const DLQ_MAX_AGE_MS = 30 * DAY_MS;
+const DLQ_MAX_BYTES = 128 * MIB;
 
 export function taskConsumerConfig(
   queue: (typeof QUEUES)[number],
@@ -63,56 +98,102 @@ export function taskConsumerConfig(
   };
 }
 
-type StreamSpec = Partial<StreamConfig> & { name: string };
+/** Settings an operator may change on a live stream: start-up must not undo that. */
+type Tunable = 'num_replicas' | 'max_age' | 'max_bytes';
+
+interface StreamSpec {
+  config: Partial<StreamConfig> & { name: string };
+  /** Tunable fields whose option was not given: an existing stream keeps its own value. */
+  keep: Tunable[];
+}
+
+function notGiven(options: Partial<Record<Tunable, number | undefined>>): Tunable[] {
+  return (Object.keys(options) as Tunable[]).filter((field) => options[field] === undefined);
+}
 
 function streamConfigs(opts: ProvisionOptions): StreamSpec[] {
   const replicas = opts.replicas ?? 1;
   return [
     {
-      name: STREAMS.tasks,
-      subjects: [subjects.tasksAll],
-      retention: RetentionPolicy.Workqueue,
-      storage: StorageType.File,
-      num_replicas: replicas,
-      duplicate_window: nanos(120_000),
+      config: {
+        name: STREAMS.tasks,
+        subjects: [subjects.tasksAll],
+        retention: RetentionPolicy.Workqueue,
+        storage: StorageType.File,
+        num_replicas: replicas,
+        duplicate_window: nanos(120_000),
+      },
+      keep: notGiven({ num_replicas: opts.replicas }),
     },
     {
-      name: STREAMS.events,
-      subjects: [subjects.eventsAll],
-      retention: RetentionPolicy.Limits,
-      storage: StorageType.File,
-      num_replicas: replicas,
-      max_age: nanos(opts.eventsMaxAgeMs ?? DAY_MS),
-      discard: DiscardPolicy.Old,
+      config: {
+        name: STREAMS.events,
+        subjects: [subjects.eventsAll],
+        retention: RetentionPolicy.Limits,
+        storage: StorageType.File,
+        num_replicas: replicas,
+        max_age: nanos(opts.eventsMaxAgeMs ?? DAY_MS),
+        discard: DiscardPolicy.Old,
+      },
+      keep: notGiven({ num_replicas: opts.replicas, max_age: opts.eventsMaxAgeMs }),
     },
     {
-      name: STREAMS.dlq,
-      subjects: [subjects.dlqAll],
-      retention: RetentionPolicy.Limits,
-      storage: StorageType.File,
-      num_replicas: replicas,
-      duplicate_window: nanos(120_000),
+      config: {
+        name: STREAMS.dlq,
+        subjects: [subjects.dlqAll],
+        retention: RetentionPolicy.Limits,
+        storage: StorageType.File,
+        num_replicas: replicas,
+        duplicate_window: nanos(120_000),
+        max_age: nanos(opts.dlqMaxAgeMs ?? DLQ_MAX_AGE_MS),
+        max_bytes: opts.dlqMaxBytes ?? DLQ_MAX_BYTES,
+        // Set on existing streams too: a full DLQ must drop its oldest letter, never refuse the
+        // newest (discard new would fail the dead-lettering itself).
+        discard: DiscardPolicy.Old,
+      },
+      keep: notGiven({
+        num_replicas: opts.replicas,
+        max_age: opts.dlqMaxAgeMs,
+        max_bytes: opts.dlqMaxBytes,
+      }),
     },
   ];
 }
 
-async function ensureStream(
-  jsm: JetStreamManager,
-  cfg: StreamSpec,
-  replicasGiven: boolean,
-): Promise<void> {
-  const { name } = cfg;
-  let existing: StreamConfig;
+async function ensureStream(jsm: JetStreamManager, { config, keep }: StreamSpec): Promise<void> {
   try {
-    existing = (await jsm.streams.info(name)).config;
+    await jsm.streams.info(config.name);
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    await jsm.streams.add(cfg);
+    await jsm.streams.add(config);
     return;
   }
-  // A service starting with the default must not scale a production R3 stream down to R1.
-  const num_replicas = replicasGiven ? cfg.num_replicas : existing.num_replicas;
-  await jsm.streams.update(name, { ...cfg, num_replicas });
+  // `update` merges into the live config, so a field left out keeps its value: a service
+  // starting with the defaults must not scale an R3 stream down to R1 nor reset its limits.
+  const update: Partial<StreamConfig> = { ...config };
+  for (const field of keep) delete update[field];
+  await jsm.streams.update(config.name, update);
+}
+
+/** ARTIFACTS with its limits on creation; an existing store gets only the limits given. */
+async function ensureArtifacts(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  opts: ProvisionOptions,
+  replicas: number,
+): Promise<void> {
+  // Objm.create opens an existing store as it is: these options only shape a new one.
+  const os = await new Objm(nc).create(OBJECT_STORES.artifacts, {
+    replicas,
+    ttl: nanos(opts.artifactsMaxAgeMs ?? ARTIFACTS_MAX_AGE_MS),
+    max_bytes: opts.artifactsMaxBytes ?? ARTIFACTS_MAX_BYTES,
+  });
+  const update: Partial<StreamConfig> = {};
+  if (opts.artifactsMaxAgeMs !== undefined) update.max_age = nanos(opts.artifactsMaxAgeMs);
+  if (opts.artifactsMaxBytes !== undefined) update.max_bytes = opts.artifactsMaxBytes;
+  if (Object.keys(update).length === 0) return;
+  const { streamInfo } = await os.status();
+  await jsm.streams.update(streamInfo.config.name, update);
 }
 
 async function ensureConsumer(
@@ -138,12 +219,12 @@ function isNotFound(err: unknown): boolean {
 
 /**
  * Creates or updates every stream, consumer, bucket and object store. Safe to run from every
- * replica of every service at start.
+ * replica of every service at start: replicas and retention limits of existing resources change
+ * only when their option is given.
  */
 export async function provision(nc: NatsConnection, opts: ProvisionOptions = {}): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  const replicasGiven = opts.replicas !== undefined;
-  for (const cfg of streamConfigs(opts)) await ensureStream(jsm, cfg, replicasGiven);
+  for (const spec of streamConfigs(opts)) await ensureStream(jsm, spec);
   for (const queue of QUEUES) {
     for (const priority of PRIORITIES) {
       await ensureConsumer(jsm, STREAMS.tasks, taskConsumerConfig(queue, priority, opts));
@@ -158,7 +239,8 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
   });
   await kvm.create(BUCKETS.schedules, { history: 5, replicas });
   await kvm.create(BUCKETS.workers, { history: 1, ttl: 30_000, replicas });
-  const objm = new Objm(nc);
-  await objm.create(OBJECT_STORES.artifacts, { replicas });
-  await objm.create(OBJECT_STORES.marketData, { replicas });
+  // One small entry per user; its days expire inside the value, not by a TTL.
+  await kvm.create(BUCKETS.usage, { history: 1, replicas });
+  await ensureArtifacts(nc, jsm, opts, replicas);
+  await new Objm(nc).create(OBJECT_STORES.marketData, { replicas });
 }

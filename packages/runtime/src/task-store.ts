@@ -19,7 +19,8 @@ export class IllegalTransitionError extends Error {
   }
 }
 
-function isCasConflict(err: unknown): boolean {
+/** A compare-and-set write lost to another writer (the revision moved on). */
+export function isCasConflict(err: unknown): boolean {
   return (
     err instanceof JetStreamApiError &&
     (err.code === JetStreamApiCodes.StreamWrongLastSequence ||

@@ -1,4 +1,11 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  EVERYONE,
+  OPERATORS,
+  SYSTEM_ONLY,
+  type RestrictedParam,
+  type SubmitterRole,
+} from '../access.js';
 import type { Queue } from '../queues.js';
 import type { RetryPolicy } from '../retry.js';
 import {
@@ -25,6 +32,10 @@ export interface TaskDefinition<P extends TSchema = TSchema, R extends TSchema =
   result: R;
   limits: TimeLimits;
   retry: RetryPolicy;
+  /** Who may submit it (the gateway enforces this; see `submitRefusal`). */
+  roles: readonly SubmitterRole[];
+  /** Params that only some of those roles may use. */
+  restrictedParams?: readonly RestrictedParam<Static<P>>[];
 }
 
 /** Results of types whose services have not settled theirs yet: any JSON object. */
@@ -45,6 +56,10 @@ function define<P extends TSchema, R extends TSchema>(d: TaskDefinition<P, R>) {
   return d;
 }
 
+/** Above these, a probe stops being a probe and occupies workers: chaos drills only. */
+const ECHO_MAX_SLEEP_MS = 60_000;
+const ECHO_MAX_RESULT_BYTES = 1_048_576;
+
 /**
  * Every task type, with its queue, schemas, limits and retry policy. A service's handler map is
  * typed from this, so a missing handler does not compile.
@@ -57,6 +72,27 @@ export const TASK_CATALOG = {
     result: EchoResult,
     limits: minutes(10),
     retry: { maxAttempts: 3, backoffMs: 200, maxBackoffMs: 5_000, jitter: 0.2 },
+    roles: OPERATORS,
+    restrictedParams: [
+      {
+        path: '/crash',
+        roles: SYSTEM_ONLY,
+        reason: 'it kills worker processes: chaos drills go through the CLI or NATS',
+        used: (p) => p.crash === true,
+      },
+      {
+        path: '/sleepMs',
+        roles: SYSTEM_ONLY,
+        reason: `over ${ECHO_MAX_SLEEP_MS} ms it holds a worker slot that other tasks need`,
+        used: (p) => (p.sleepMs ?? 0) > ECHO_MAX_SLEEP_MS,
+      },
+      {
+        path: '/resultBytes',
+        roles: SYSTEM_ONLY,
+        reason: `over ${ECHO_MAX_RESULT_BYTES} bytes it fills the artifact store`,
+        used: (p) => (p.resultBytes ?? 0) > ECHO_MAX_RESULT_BYTES,
+      },
+    ],
   }),
   'backtest.run': define({
     queue: 'backtest',
@@ -65,6 +101,7 @@ export const TASK_CATALOG = {
     result: BacktestRunResult,
     limits: minutes(10),
     retry: STANDARD_RETRY,
+    roles: EVERYONE,
   }),
   'backtest.sweep': define({
     queue: 'backtest',
@@ -73,6 +110,7 @@ export const TASK_CATALOG = {
     result: BacktestSweepResult,
     limits: minutes(60),
     retry: STANDARD_RETRY,
+    roles: EVERYONE,
   }),
   'analysis.history': define({
     queue: 'analysis',
@@ -81,6 +119,7 @@ export const TASK_CATALOG = {
     result: ObjectResult,
     limits: minutes(10),
     retry: STANDARD_RETRY,
+    roles: EVERYONE,
   }),
   'reports.daily': define({
     queue: 'reports',
@@ -89,6 +128,15 @@ export const TASK_CATALOG = {
     result: ObjectResult,
     limits: minutes(10),
     retry: STANDARD_RETRY,
+    roles: EVERYONE,
+    restrictedParams: [
+      {
+        path: '/emailTo',
+        roles: OPERATORS,
+        reason: 'recipients are chosen by an operator: a user may not mail arbitrary addresses',
+        used: (p) => (p.emailTo?.length ?? 0) > 0,
+      },
+    ],
   }),
   'notify.email': define({
     queue: 'notify',
@@ -97,6 +145,7 @@ export const TASK_CATALOG = {
     result: ObjectResult,
     limits: minutes(2),
     retry: { maxAttempts: 5, backoffMs: 10_000, maxBackoffMs: 600_000, jitter: 0.2 },
+    roles: OPERATORS,
   }),
   'notify.webhook': define({
     queue: 'notify',
@@ -105,6 +154,7 @@ export const TASK_CATALOG = {
     result: ObjectResult,
     limits: minutes(1),
     retry: { maxAttempts: 5, backoffMs: 5_000, maxBackoffMs: 600_000, jitter: 0.2 },
+    roles: OPERATORS,
   }),
   'exports.candles': define({
     queue: 'exports',
@@ -113,6 +163,7 @@ export const TASK_CATALOG = {
     result: ObjectResult,
     limits: minutes(30),
     retry: STANDARD_RETRY,
+    roles: EVERYONE,
   }),
   'maintenance.cleanup': define({
     queue: 'maintenance',
@@ -121,6 +172,7 @@ export const TASK_CATALOG = {
     result: ObjectResult,
     limits: minutes(30),
     retry: STANDARD_RETRY,
+    roles: OPERATORS,
   }),
   'maintenance.exchange_health': define({
     queue: 'maintenance',
@@ -129,6 +181,7 @@ export const TASK_CATALOG = {
     result: ObjectResult,
     limits: minutes(1),
     retry: { maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0, jitter: 0 },
+    roles: OPERATORS,
   }),
 } as const;
 
@@ -145,10 +198,6 @@ export type TypesOf<Q extends Queue> = {
 
 export function isTaskType(value: unknown): value is TaskType {
   return typeof value === 'string' && Object.hasOwn(TASK_CATALOG, value);
-}
-
-export function taskDefinition(type: TaskType): TaskDefinition {
-  return TASK_CATALOG[type];
 }
 
 export function typesOfQueue(queue: Queue): TaskType[] {

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import {
@@ -8,10 +8,12 @@ import {
   isTerminal,
   isValidId,
   isValidOwner,
+  IsoTime,
   subjects,
   SYSTEM_OWNER,
   TASK_CATALOG,
   TASK_TYPES,
+  validate,
   validateParams,
   formatFieldErrors,
   type Priority,
@@ -24,6 +26,7 @@ import { EventPublisher } from '../events.js';
 import { newTaskState } from '../state-factory.js';
 import { TaskStore } from '../task-store.js';
 import { DURABLE_PUBLISH_RETRIES, isoNow } from '../time.js';
+import { checkIdempotentReplay, idempotentId } from './idempotency.js';
 import { listTasks, type ListFilters, type TaskPage } from './task-list.js';
 
 export interface SubmitRequest {
@@ -106,6 +109,7 @@ export class TaskClient {
   private async existing(command: TaskCommand, state: TaskState): Promise<SubmitResult> {
     const stored = await this.store.get(state.owner, state.id);
     if (!stored) throw new TaskRequestError(ErrorCode.TASK_NOT_FOUND, 'task vanished');
+    checkIdempotentReplay(stored.state, command.type, command.params);
     if (stored.state.status === 'PENDING') {
       // The first submitter may have died between its write and its publish; the message id
       // makes this a no-op inside the duplicate window when it did not.
@@ -150,11 +154,14 @@ export class TaskClient {
         'owner must be 1-64 of [A-Za-z0-9_-]',
       );
     }
-    if (req.notBefore !== undefined && Number.isNaN(Date.parse(req.notBefore))) {
+    // The schema the worker checks the command with: a time that passed here cannot fail there.
+    const badTime =
+      req.notBefore === undefined ? [] : validate(IsoTime, req.notBefore, '/notBefore');
+    if (badTime.length > 0) {
       throw new TaskRequestError(
         ErrorCode.VALIDATION_FAILED,
-        'notBefore must be an ISO-8601 time',
-        [{ path: '/notBefore', message: 'must be an ISO-8601 time' }],
+        `notBefore: ${formatFieldErrors(badTime)}`,
+        badTime,
       );
     }
     // Validation fills in defaults; the caller's object stays as it was.
@@ -305,9 +312,4 @@ export class TaskClient {
       `task ${id}: condition not met within ${timeoutMs} ms (last status ${last ?? 'none'})`,
     );
   }
-}
-
-/** Same owner and key → same task id, across gateway instances and restarts. */
-export function idempotentId(owner: string, key: string): string {
-  return `k-${createHash('sha256').update(`${owner}\u0000${key}`).digest('base64url').slice(0, 32)}`;
 }

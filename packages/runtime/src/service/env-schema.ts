@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /** A bad configuration value, named so the operator can fix it. */
 export class EnvError extends Error {
   override readonly name = 'EnvError';
@@ -45,6 +47,24 @@ export function stringVar(
   if (raw === undefined || raw === '') return fallback;
   if (pattern && !pattern.test(raw)) {
     throw new EnvError(name, `${JSON.stringify(raw)} does not match ${pattern.source}`);
+  }
+  return raw;
+}
+
+/** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens. */
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** An address to listen on: IPv4, IPv6 (without brackets) or a host name. */
+export function hostVar(env: EnvSource, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  // All digits and dots is a mistyped IPv4 address (10.0.0.256), not a host name.
+  if (isIP(raw) === 0 && (!HOST_NAME.test(raw) || /^[\d.]+$/.test(raw))) {
+    throw new EnvError(
+      name,
+      `expected an IPv4 or IPv6 address or a host name, got ${JSON.stringify(raw)}`,
+    );
   }
   return raw;
 }

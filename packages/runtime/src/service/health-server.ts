@@ -8,8 +8,22 @@ export interface HealthProbe {
   metrics(): string;
 }
 
+export interface HealthAddress {
+  /** 0 picks a free port. */
+  port: number;
+  /**
+   * Loopback by default: metrics tell anyone who can reach them what runs and how busy it is.
+   * Kubernetes probes and Prometheus need `0.0.0.0` (`WADM_HEALTH_HOST`).
+   * @defaultValue '127.0.0.1'
+   */
+  host?: string;
+}
+
 /** `/healthz` (alive), `/readyz` (ready for work), `/metrics` (Prometheus). */
-export async function startHealthServer(port: number, probe: HealthProbe): Promise<Server> {
+export async function startHealthServer(
+  { port, host = '127.0.0.1' }: HealthAddress,
+  probe: HealthProbe,
+): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -27,7 +41,7 @@ export async function startHealthServer(port: number, probe: HealthProbe): Promi
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return server;
 }

@@ -54,6 +54,10 @@ export async function runWorkerService<Q extends Exclude<Queue, 'diagnostics'>>(
       replicas: env.replicas,
       ackWaitMs: env.ackWaitMs,
       maxAckPending: env.maxAckPending,
+      artifactsMaxAgeMs: env.artifactsMaxAgeMs,
+      artifactsMaxBytes: env.artifactsMaxBytes,
+      dlqMaxAgeMs: env.dlqMaxAgeMs,
+      dlqMaxBytes: env.dlqMaxBytes,
     });
   }
   const resources: ServiceResources<Q> =
@@ -76,15 +80,19 @@ export async function runWorkerService<Q extends Exclude<Queue, 'diagnostics'>>(
     logger,
     ackWaitMs: env.ackWaitMs,
     inlineResultMaxBytes: env.inlineResultMaxBytes,
+    storageQuotaBytes: env.storageQuotaBytes,
   });
   await worker.start();
   let stopping = false;
-  const health: Server = await startHealthServer(env.healthPort, {
-    ready: () => !stopping && connection.connected,
-    metrics: () => renderMetrics(def.service, worker.stats()),
-  });
+  const health: Server = await startHealthServer(
+    { port: env.healthPort, host: env.healthHost },
+    {
+      ready: () => !stopping && connection.connected,
+      metrics: () => renderMetrics(def.service, worker.stats()),
+    },
+  );
   logger.info(
-    { nats: env.natsUrl, healthPort: portOf(health), queues },
+    { nats: env.natsUrl, healthHost: env.healthHost, healthPort: portOf(health), queues },
     `${def.service} service ready`,
   );
 

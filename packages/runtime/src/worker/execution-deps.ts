@@ -4,6 +4,7 @@ import type { EventPublisher } from '../events.js';
 import type { AnyHandler } from '../handlers.js';
 import type { Logger } from '../logger.js';
 import type { TaskStore } from '../task-store.js';
+import type { UsageLedger } from '../usage-ledger.js';
 
 export interface RunningTask {
   msg: JsMsg;
@@ -30,6 +31,8 @@ export interface ExecutionDeps {
   logger: Logger;
   /** Results whose JSON is longer go to ARTIFACTS instead of the state. */
   inlineResultMaxBytes: number;
+  /** Set when artifacts are charged to their owner's storage quota. */
+  usage: { ledger: UsageLedger; quotaBytes: number } | undefined;
   progressIntervalMs: number;
   running: Map<string, RunningTask>;
   counters: WorkerCounters;

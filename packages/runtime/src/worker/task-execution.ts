@@ -4,9 +4,12 @@ import {
   isTerminal,
   retryDelayMs,
   TASK_CATALOG,
+  type ArtifactRef,
   type TaskErrorData,
   type TaskState,
 } from '@wadm/contracts';
+import type { ArtifactStore } from '../artifacts.js';
+import { StorageQuotaError, toErrorData } from '../errors.js';
 import type { StoredState } from '../task-store.js';
 import { newTaskState } from '../state-factory.js';
 import { isoNow } from '../time.js';
@@ -161,7 +164,7 @@ async function runAttempt(
         maxAttempts: started.state.maxAttempts,
         progress: (fraction, message) => reporter.report(fraction, message),
         logger: deps.logger.child({ task: parsed.id, type: parsed.type }),
-        artifacts: deps.artifacts,
+        artifacts: artifactsOf(parsed, deps),
         worker: deps.workerId,
       },
       controller,
@@ -174,7 +177,7 @@ async function runAttempt(
   const attempts = started.state.attempts;
   switch (outcome.kind) {
     case 'success':
-      return settleSuccess(msg, parsed, deps, outcome.result, { seq, known: started });
+      return settleSuccess(msg, parsed, deps, outcome.result, attempts, { seq, known: started });
     case 'revoked':
       return settleRevoked(msg, parsed, deps, { seq, known: started });
     case 'interrupted':
@@ -185,6 +188,15 @@ async function runAttempt(
       }
       return settleFailure(msg, parsed, deps, attempts, outcome.error, { seq, known: started });
   }
+}
+
+/** The artifact store as the task's owner writes to it: each write charged to their quota. */
+function artifactsOf(parsed: ParsedCommand, deps: ExecutionDeps): ArtifactStore {
+  const { usage } = deps;
+  if (!usage) return deps.artifacts;
+  return deps.artifacts.chargedTo((bytes) =>
+    usage.ledger.charge(parsed.owner, bytes, usage.quotaBytes),
+  );
 }
 
 export function runningKey(task: { owner: string; id: string }): string {
@@ -244,18 +256,25 @@ async function settleSuccess(
   parsed: ParsedCommand,
   deps: ExecutionDeps,
   result: unknown,
+  attempts: number,
   context: SettleContext,
 ): Promise<void> {
   const json = JSON.stringify(result ?? null);
-  const inline = json.length <= deps.inlineResultMaxBytes;
-  const ref = inline
-    ? undefined
-    : await deps.artifacts.put(
+  let ref: ArtifactRef | undefined;
+  if (json.length > deps.inlineResultMaxBytes) {
+    try {
+      ref = await artifactsOf(parsed, deps).put(
         `results/${parsed.owner}/${parsed.id}.json`,
         new TextEncoder().encode(json),
         'application/json',
         `${parsed.id}.json`,
       );
+    } catch (err) {
+      // Running again would produce the same result: the task fails, and says why.
+      if (!(err instanceof StorageQuotaError)) throw err;
+      return settleFailure(msg, parsed, deps, attempts, toErrorData(err), context);
+    }
+  }
   await settle(
     parsed,
     deps,

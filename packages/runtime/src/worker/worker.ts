@@ -7,6 +7,7 @@ import { EventPublisher } from '../events.js';
 import type { AnyHandler, HandlerMap } from '../handlers.js';
 import type { Logger } from '../logger.js';
 import { TaskStore } from '../task-store.js';
+import { UsageLedger } from '../usage-ledger.js';
 import type { ExecutionDeps, WorkerCounters } from './execution-deps.js';
 import { ShutdownError } from './handler-run.js';
 import { Heartbeat } from './heartbeat.js';
@@ -34,6 +35,8 @@ export interface WorkerOptions<Q extends Queue> {
   heartbeatMs?: number;
   pullExpiresMs?: number;
   inlineResultMaxBytes?: number;
+  /** Artifact bytes (large results, files) one owner may keep; unset or 0: no quota. */
+  storageQuotaBytes?: number;
   progressIntervalMs?: number;
 }
 
@@ -87,6 +90,9 @@ export class Worker<Q extends Queue> {
       workerId: this.id,
       logger,
       inlineResultMaxBytes: this.opts.inlineResultMaxBytes ?? 64 * 1024,
+      usage: this.opts.storageQuotaBytes
+        ? { ledger: await UsageLedger.open(nc), quotaBytes: this.opts.storageQuotaBytes }
+        : undefined,
       progressIntervalMs: this.opts.progressIntervalMs ?? 100,
       running: new Map(),
       counters: this.counters,

@@ -1,0 +1,42 @@
+/**
+ * Who submits a task. `user`: anyone with a token. `admin`: a token with the admin role.
+ * `system`: the trusted side — the scheduler, the CLI and raw NATS publishers, which reach
+ * JetStream directly, and service-account tokens with the `system` role.
+ */
+export const SubmitterRole = {
+  USER: 'user',
+  ADMIN: 'admin',
+  SYSTEM: 'system',
+} as const;
+export type SubmitterRole = (typeof SubmitterRole)[keyof typeof SubmitterRole];
+
+export const OPERATORS: readonly SubmitterRole[] = [SubmitterRole.ADMIN, SubmitterRole.SYSTEM];
+export const EVERYONE: readonly SubmitterRole[] = [
+  SubmitterRole.USER,
+  SubmitterRole.ADMIN,
+  SubmitterRole.SYSTEM,
+];
+export const SYSTEM_ONLY: readonly SubmitterRole[] = [SubmitterRole.SYSTEM];
+
+/**
+ * A use of a param that only some roles may make, e.g. `crash: true`. `used` is asked of
+ * params that already passed the type's schema (defaults filled in).
+ */
+export interface RestrictedParam<P = Record<string, unknown>> {
+  /** JSON pointer of the field under the params, e.g. `/crash`. */
+  path: string;
+  roles: readonly SubmitterRole[];
+  /** Why it is restricted, shown to a caller who is refused. */
+  reason: string;
+  used(params: P): boolean;
+}
+
+/** A refused submission: the field (a JSON pointer under `/params`, or `/type`) and why. */
+export interface SubmitRefusal {
+  path: string;
+  message: string;
+}
+
+export function describeRoles(roles: readonly SubmitterRole[]): string {
+  return roles.join(' or ');
+}
