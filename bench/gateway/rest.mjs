@@ -155,7 +155,8 @@ async function main() {
 
   const tokens = await Promise.all(
     Array.from({ length: opts.users }, (_, i) =>
-      signDevToken({ secret: SECRET, user: `bench${i}` }),
+      // Admins: diagnostics.echo is an operator's probe, refused to ordinary users.
+      signDevToken({ secret: SECRET, user: `bench${i}`, admin: true }),
     ),
   );
   const body = JSON.stringify({

@@ -1,4 +1,11 @@
-import { EnvError, intVar, stringVar, boolVar, type EnvSource } from '@wadm/runtime';
+import {
+  boolVar,
+  DEFAULT_STORAGE_QUOTA_BYTES,
+  EnvError,
+  intVar,
+  stringVar,
+  type EnvSource,
+} from '@wadm/runtime';
 
 /** The gateway's configuration. Units are in the names. */
 export interface GatewayEnv {
@@ -12,9 +19,15 @@ export interface GatewayEnv {
   jwksUrl: string | undefined;
   jwtIssuer: string | undefined;
   jwtAudience: string | undefined;
+  /** Tokens living longer than this (`exp − iat`, or `exp − now` without `iat`) are refused. */
+  jwtMaxLifetimeSeconds: number;
+  /** Clock difference tolerated on a token's `nbf`, `iat` and `exp`. */
+  jwtClockSkewSeconds: number;
   maxBodyBytes: number;
   /** Non-terminal tasks one user may have before submissions get 429. */
   pendingQuota: number;
+  /** Stored artifact bytes one user may have before submissions get 429; 0: no quota. */
+  storageQuotaBytes: number;
   /** Bytes a WebSocket client may have buffered before progress is conflated. */
   wsMaxBufferBytes: number;
   wsIdleTimeoutSeconds: number;
@@ -22,6 +35,10 @@ export interface GatewayEnv {
   wsSlowClientTimeoutMs: number;
   /** Bytes of events waiting for one slow client before it is closed (4008). */
   wsMaxQueuedBytes: number;
+  /** Open sockets one user may hold on this instance; one more is closed with 4429. */
+  wsMaxConnectionsPerUser: number;
+  /** Stream messages one resume may replay; past it the socket is closed with 4413. */
+  wsMaxResumeEvents: number;
   /** MONGODB_URL: candles live in MongoDB when set, else in the MARKET_DATA object store. */
   mongoUrl: string | undefined;
   provision: boolean;
@@ -46,12 +63,19 @@ export function loadEnv(env: EnvSource = process.env): GatewayEnv {
     jwksUrl: jwksUrl ? stringVar(env, 'WADM_JWKS_URL', '', /^https?:\/\/\S+$/) : undefined,
     jwtIssuer: env['WADM_JWT_ISSUER'] || undefined,
     jwtAudience: env['WADM_JWT_AUDIENCE'] || undefined,
+    jwtMaxLifetimeSeconds: intVar(env, 'WADM_JWT_MAX_LIFETIME_S', 86_400, { min: 60 }),
+    jwtClockSkewSeconds: intVar(env, 'WADM_JWT_CLOCK_SKEW_S', 5, { min: 0, max: 300 }),
     maxBodyBytes: intVar(env, 'WADM_MAX_BODY_BYTES', 1_048_576, { min: 1_024, max: 67_108_864 }),
     pendingQuota: intVar(env, 'WADM_PENDING_QUOTA', 1_000, { min: 1 }),
+    storageQuotaBytes: intVar(env, 'WADM_STORAGE_QUOTA_BYTES', DEFAULT_STORAGE_QUOTA_BYTES, {
+      min: 0,
+    }),
     wsMaxBufferBytes: intVar(env, 'WADM_WS_MAX_BUFFER_BYTES', 1_048_576, { min: 1_024 }),
     wsIdleTimeoutSeconds: intVar(env, 'WADM_WS_IDLE_TIMEOUT_S', 60, { min: 8, max: 960 }),
     wsSlowClientTimeoutMs: intVar(env, 'WADM_WS_SLOW_CLIENT_TIMEOUT_MS', 30_000, { min: 1_000 }),
     wsMaxQueuedBytes: intVar(env, 'WADM_WS_MAX_QUEUED_BYTES', 4_194_304, { min: 1_024 }),
+    wsMaxConnectionsPerUser: intVar(env, 'WADM_WS_MAX_CONNECTIONS_PER_USER', 20, { min: 1 }),
+    wsMaxResumeEvents: intVar(env, 'WADM_WS_MAX_RESUME_EVENTS', 10_000, { min: 1 }),
     mongoUrl: env['MONGODB_URL']
       ? stringVar(env, 'MONGODB_URL', '', /^mongodb(\+srv)?:\/\/\S+$/)
       : undefined,

@@ -40,6 +40,8 @@ async function main(): Promise<void> {
       jwksUrl: env.jwksUrl,
       issuer: env.jwtIssuer,
       audience: env.jwtAudience,
+      maxLifetimeSeconds: env.jwtMaxLifetimeSeconds,
+      clockSkewSeconds: env.jwtClockSkewSeconds,
     }),
     logger,
     ready: () => connection.connected,

@@ -1,14 +1,14 @@
 import type { Context } from 'koa';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { isValidId, type TaskState } from '@wadm/contracts';
+import { isValidId, SubmitterRole, type TaskState } from '@wadm/contracts';
 import type { Principal } from '@wadm/auth';
 import type { CandleStore } from '@wadm/market-data';
 import type { ArtifactStore, DeadLetterAdmin, TaskClient } from '@wadm/runtime';
 import type { GatewayDeps } from '../deps.js';
-import type { ApiState } from './auth.js';
+import { unauthorized, type ApiState } from './auth.js';
 import { readJson } from './body.js';
 import { HttpProblem, ProblemCode, taskNotFound, validationProblem } from './problem.js';
-import type { Submitter } from './submitter.js';
+import type { Submitter, Submitting } from './submitter.js';
 
 /** What the API's routes share: built once per app by createApp. */
 export interface ApiServices {
@@ -23,8 +23,25 @@ export interface ApiServices {
   candles(): Promise<CandleStore>;
 }
 
+/**
+ * The caller. Every API route is behind the auth middleware; a route reached without a
+ * principal would be a routing bug, so it fails closed as a 401 rather than run as nobody.
+ */
 export function principalOf(ctx: Context): Principal {
-  return (ctx.state as ApiState).principal;
+  const { principal } = ctx.state as Partial<ApiState>;
+  if (!principal) throw unauthorized('missing bearer token', false);
+  return principal;
+}
+
+export function roleOf(principal: Principal): SubmitterRole {
+  if (principal.system) return SubmitterRole.SYSTEM;
+  return principal.admin ? SubmitterRole.ADMIN : SubmitterRole.USER;
+}
+
+/** The caller submitting tasks of their own. */
+export function submitterOf(ctx: Context): Submitting {
+  const principal = principalOf(ctx);
+  return { owner: principal.user, role: roleOf(principal) };
 }
 
 export function readBody(ctx: Context, s: ApiServices): Promise<unknown> {

@@ -2,9 +2,10 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { openCandleStore, type OpenedCandleStore } from '@wadm/market-data';
-import { ArtifactStore, DeadLetterAdmin } from '@wadm/runtime';
+import { ArtifactStore, DeadLetterAdmin, UsageLedger } from '@wadm/runtime';
 import type { GatewayDeps } from '../deps.js';
-import type { ApiServices } from './api-services.js';
+import { principalOf, type ApiServices } from './api-services.js';
+import { isApiPath } from './api-path.js';
 import { authenticate } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { PendingQuota } from './pending-quota.js';
@@ -14,6 +15,7 @@ import { marketDataRoutes } from './routes/market-data.js';
 import { metaRoutes } from './routes/meta.js';
 import { resultRoutes } from './routes/results.js';
 import { taskRoutes } from './routes/tasks.js';
+import { StorageQuota } from './storage-quota.js';
 import { Submitter } from './submitter.js';
 import { API_PREFIX } from './task-view.js';
 
@@ -46,20 +48,30 @@ export function createApp(deps: GatewayDeps): ApiApp {
     return candleStore;
   });
   const quota = new PendingQuota(deps.client.store.kv, { quota: deps.env.pendingQuota });
+  const storage = new StorageQuota(
+    once(() => UsageLedger.open(deps.nc)),
+    deps.env.storageQuotaBytes,
+  );
   const services: ApiServices = {
     deps,
     client: deps.client,
-    submitter: new Submitter(deps.client, quota, deps.nc),
+    submitter: new Submitter(deps.client, quota, storage, deps.nc),
     artifacts: once(() => ArtifactStore.open(deps.nc)),
     deadLetters: once(() => DeadLetterAdmin.open(deps.nc)),
     jsm: once(() => jetstreamManager(deps.nc)),
     candles: async () => (await openCandles()).store,
   };
 
-  const meta = new Router();
+  // Case-sensitive: a route answers to one spelling, the one the auth gate below knows.
+  const meta = new Router({ sensitive: true });
   metaRoutes(meta, deps);
 
-  const api = new Router({ prefix: API_PREFIX });
+  const api = new Router({ prefix: API_PREFIX, sensitive: true });
+  // Runs only for a matched API route: no handler is ever reached without a principal.
+  api.use(async (ctx, next) => {
+    principalOf(ctx);
+    await next();
+  });
   // Bulk before the task routes: `/tasks/bulk` is a path of its own, not a task id.
   bulkRoutes(api, services);
   taskRoutes(api, services);
@@ -69,11 +81,9 @@ export function createApp(deps: GatewayDeps): ApiApp {
 
   const auth = authenticate(deps.verify);
   app.use(errorHandler(deps.logger));
-  // Everything under /api needs a token, unknown routes included: without one, a caller
-  // learns nothing about what exists.
-  app.use((ctx, next) =>
-    ctx.path.startsWith('/api/') || ctx.path === '/api' ? auth(ctx, next) : next(),
-  );
+  // Everything under /api needs a token, unknown routes and odd spellings included: without
+  // one, a caller learns nothing about what exists.
+  app.use((ctx, next) => (isApiPath(ctx.path) ? auth(ctx, next) : next()));
   app.use(meta.routes());
   app.use(meta.allowedMethods());
   app.use(api.routes());

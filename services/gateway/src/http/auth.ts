@@ -33,7 +33,7 @@ function expiryMs(token: string): number | undefined {
   }
 }
 
-function unauthorized(detail: string, invalidToken: boolean): HttpProblem {
+export function unauthorized(detail: string, invalidToken: boolean): HttpProblem {
   const challenge = invalidToken
     ? 'Bearer realm="wadm", error="invalid_token"'
     : 'Bearer realm="wadm"';

@@ -1,8 +1,6 @@
 import type { Context } from 'koa';
+import { jsonLimitExceeded, MAX_JSON_DEPTH, MAX_JSON_MEMBERS } from './json-limits.js';
 import { HttpProblem, ProblemCode } from './problem.js';
-
-/** Deep enough for any task's params; deeper JSON only serves to blow recursive code's stack. */
-export const MAX_JSON_DEPTH = 64;
 
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
 
@@ -106,20 +104,6 @@ function readRaw(ctx: Context, maxBytes: number): Promise<Buffer> {
   });
 }
 
-/** Depth of nested arrays and objects, without recursion. */
-function depthExceeds(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [unknown, number];
-    if (node === null || typeof node !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Object.values(node)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
-  }
-  return false;
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -138,19 +122,27 @@ export async function readJson(ctx: Context, maxBytes: number): Promise<unknown>
   if (text.trim() === '') {
     throw new HttpProblem(400, ProblemCode.MALFORMED_JSON, 'body is empty; send a JSON object');
   }
+  const exceeded = jsonLimitExceeded(raw);
+  if (exceeded === 'depth') {
+    throw new HttpProblem(
+      400,
+      ProblemCode.JSON_TOO_DEEP,
+      `JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
+  if (exceeded === 'members') {
+    throw new HttpProblem(
+      413,
+      ProblemCode.PAYLOAD_TOO_LARGE,
+      `JSON body has more than ${MAX_JSON_MEMBERS} object members`,
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
     const why = err instanceof Error ? err.message : 'not JSON';
     throw new HttpProblem(400, ProblemCode.MALFORMED_JSON, `body is not valid JSON: ${why}`);
-  }
-  if (depthExceeds(value, MAX_JSON_DEPTH)) {
-    throw new HttpProblem(
-      400,
-      ProblemCode.JSON_TOO_DEEP,
-      `JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
-    );
   }
   return value;
 }

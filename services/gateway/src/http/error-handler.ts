@@ -11,7 +11,7 @@ import {
 import { AuthError } from '@wadm/auth';
 import { ErrorCode, TASK_TYPES } from '@wadm/contracts';
 import { TaskRequestError, type Logger } from '@wadm/runtime';
-import { HttpProblem, ProblemCode, sendProblem } from './problem.js';
+import { HttpProblem, ProblemCode, sendProblem, validationProblem } from './problem.js';
 
 /** NATS trouble is ours, not the client's: 503 and come back soon, never a 500. */
 function isBackendUnavailable(err: unknown): boolean {
@@ -37,8 +37,10 @@ export function taskRequestProblem(err: TaskRequestError): HttpProblem {
       return new HttpProblem(404, ProblemCode.TASK_NOT_FOUND, err.message);
     case ErrorCode.TASK_ALREADY_TERMINAL:
       return new HttpProblem(409, ProblemCode.TASK_ALREADY_TERMINAL, err.message);
+    case ErrorCode.IDEMPOTENCY_KEY_REUSED:
+      return new HttpProblem(422, ProblemCode.IDEMPOTENCY_KEY_REUSED, err.message);
     default:
-      return new HttpProblem(400, ProblemCode.VALIDATION_FAILED, err.message, { errors: fields });
+      return validationProblem(err.message, fields);
   }
 }
 

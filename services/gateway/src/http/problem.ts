@@ -29,6 +29,8 @@ export const ProblemCode = {
   DEAD_LETTER_NOT_FOUND: 'DEAD_LETTER_NOT_FOUND',
   NOT_REPLAYABLE: 'NOT_REPLAYABLE',
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  IDEMPOTENCY_KEY_REUSED: ErrorCode.IDEMPOTENCY_KEY_REUSED,
+  STORAGE_QUOTA_EXCEEDED: ErrorCode.STORAGE_QUOTA_EXCEEDED,
   CSV_REJECTED: MarketDataErrorCode.CSV_REJECTED,
   WRITE_CONFLICT: MarketDataErrorCode.WRITE_CONFLICT,
   BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
@@ -60,6 +62,8 @@ const TITLES: Record<ProblemCode, string> = {
   DEAD_LETTER_NOT_FOUND: 'Dead letter not found',
   NOT_REPLAYABLE: 'Dead letter not replayable',
   QUOTA_EXCEEDED: 'Too many pending tasks',
+  IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused for another request',
+  STORAGE_QUOTA_EXCEEDED: 'Storage quota exceeded',
   CSV_REJECTED: 'CSV rejected',
   WRITE_CONFLICT: 'Concurrent write',
   BACKEND_UNAVAILABLE: 'Service unavailable',
@@ -133,8 +137,18 @@ export function sendProblem(ctx: Context, problem: HttpProblem): void {
   ctx.body = JSON.stringify(problem.body());
 }
 
+/** A problem lists no more field errors than this; the rest are counted, not echoed. */
+export const MAX_LISTED_FIELD_ERRORS = 20;
+
 export function validationProblem(detail: string, errors: FieldError[]): HttpProblem {
-  return new HttpProblem(400, ProblemCode.VALIDATION_FAILED, detail, { errors });
+  const omitted = errors.length - MAX_LISTED_FIELD_ERRORS;
+  if (omitted <= 0) return new HttpProblem(400, ProblemCode.VALIDATION_FAILED, detail, { errors });
+  return new HttpProblem(
+    400,
+    ProblemCode.VALIDATION_FAILED,
+    `${detail} (${omitted} more field errors not listed)`,
+    { errors: errors.slice(0, MAX_LISTED_FIELD_ERRORS), extra: { errors_omitted: omitted } },
+  );
 }
 
 export function notFound(detail = 'no such resource'): HttpProblem {

@@ -1,8 +1,24 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { isTaskType, TASK_TYPES, validateParams, type Priority } from '@wadm/contracts';
-import { idempotentId, TaskRequestError, type SubmitResult, type TaskClient } from '@wadm/runtime';
+import {
+  isTaskType,
+  paramRefusal,
+  TASK_TYPES,
+  typeRefusal,
+  validateParams,
+  type Priority,
+  type SubmitRefusal,
+  type SubmitterRole,
+} from '@wadm/contracts';
+import {
+  checkIdempotentReplay,
+  idempotentId,
+  TaskRequestError,
+  type SubmitResult,
+  type TaskClient,
+} from '@wadm/runtime';
 import { taskRequestProblem } from './error-handler.js';
 import type { PendingQuota } from './pending-quota.js';
+import type { StorageQuota } from './storage-quota.js';
 import { HttpProblem, ProblemCode, validationProblem } from './problem.js';
 
 export interface SubmitInput {
@@ -12,6 +28,12 @@ export interface SubmitInput {
   notBefore?: string;
   idempotencyKey?: string;
   retryOf?: string;
+}
+
+/** Whose tasks they become, and the role the submitter's rights come from. */
+export interface Submitting {
+  owner: string;
+  role: SubmitterRole;
 }
 
 /** One submission's outcome in a batch: the result, or what was thrown for it. */
@@ -26,34 +48,40 @@ const QUOTA_RETRY_AFTER_S = 1;
 
 /**
  * Every way a task enters through REST (single, shortcut, bulk, retry) goes through here, so
- * the checks happen in one order: type, size, quota, then the task client (which validates the
- * params); bad params are a 400 whatever the quota.
+ * the checks happen in one order: type, who may submit it, params, who may use them, size,
+ * then the storage and pending quotas; a request refused for what it is gets its 4xx
+ * whatever the quotas.
  */
 export class Submitter {
   constructor(
     private readonly client: TaskClient,
     private readonly quota: PendingQuota,
+    private readonly storage: StorageQuota,
     private readonly nc: NatsConnection,
   ) {}
 
   /** One task; throws an HttpProblem (or a backend error) when it is not accepted. */
-  async submit(owner: string, input: SubmitInput): Promise<SubmitResult> {
-    const [outcome] = await this.submitMany(owner, [input]);
+  async submit(who: Submitting, input: SubmitInput): Promise<SubmitResult> {
+    const [outcome] = await this.submitMany(who, [input]);
     if (!outcome) throw new Error('submitMany returned nothing');
     if ('error' in outcome) throw outcome.error;
     return outcome.ok;
   }
 
   /** Several tasks of one owner; each item succeeds or fails on its own. */
-  async submitMany(owner: string, inputs: readonly SubmitInput[]): Promise<SubmitOutcome[]> {
-    // The task client validates params anyway; validating first only pays off in a batch,
-    // where an invalid item must not take a quota slot from a valid one.
-    const batch = inputs.length > 1;
+  async submitMany(who: Submitting, inputs: readonly SubmitInput[]): Promise<SubmitOutcome[]> {
+    const { owner } = who;
+    // Checked before the quota: an invalid item must not take a slot from a valid one.
     const outcomes: (SubmitOutcome | undefined)[] = inputs.map((input) => {
-      const problem = this.check(input, batch);
+      const problem = this.check(input, who.role);
       return problem ? { error: problem } : undefined;
     });
-    const valid = inputs.flatMap((input, i) => (outcomes[i] ? [] : [i]));
+    let valid = inputs.flatMap((input, i) => (outcomes[i] ? [] : [i]));
+    const full = valid.length > 0 ? await this.storage.refusal(owner) : null;
+    if (full) {
+      for (const i of valid) outcomes[i] = { error: full };
+      valid = [];
+    }
     const granted = valid.length > 0 ? await this.quota.reserve(owner, valid.length) : 0;
     const created: string[] = [];
     try {
@@ -61,9 +89,7 @@ export class Submitter {
         const input = inputs[i] as SubmitInput;
         try {
           if (rank >= granted) {
-            // A bad request is a 400 even for a caller at its quota.
-            const invalid = batch ? null : this.paramsProblem(input);
-            outcomes[i] = invalid ? { error: invalid } : await this.overQuota(owner, input);
+            outcomes[i] = await this.overQuota(owner, input);
             return;
           }
           const result = await this.client.submit({ ...input, owner });
@@ -81,8 +107,8 @@ export class Submitter {
     return outcomes.map((o) => o ?? { error: new Error('submission skipped') });
   }
 
-  /** Refusals that need no NATS round trip; `withParams` also validates the params. */
-  private check(input: SubmitInput, withParams: boolean): HttpProblem | null {
+  /** Refusals that need no NATS round trip. */
+  private check(input: SubmitInput, role: SubmitterRole): HttpProblem | null {
     if (!isTaskType(input.type)) {
       return new HttpProblem(
         400,
@@ -91,8 +117,12 @@ export class Submitter {
         { extra: { known_types: TASK_TYPES } },
       );
     }
-    const invalid = withParams ? this.paramsProblem(input) : null;
-    if (invalid) return invalid;
+    const refusedType = typeRefusal(input.type, role);
+    if (refusedType) return forbidden(refusedType);
+    const params = validParams(input);
+    if (params instanceof HttpProblem) return params;
+    const refusedParam = paramRefusal(input.type, params, role);
+    if (refusedParam) return forbidden(refusedParam);
     const size = Buffer.byteLength(JSON.stringify(input.params ?? {}));
     const max = (this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD_BYTES) - PAYLOAD_HEADROOM_BYTES;
     if (size > max) {
@@ -105,18 +135,14 @@ export class Submitter {
     return null;
   }
 
-  private paramsProblem(input: SubmitInput): HttpProblem | null {
-    if (!isTaskType(input.type)) return null;
-    // On a copy: validation fills in defaults, and the task client does that itself.
-    const fields = validateParams(input.type, structuredClone(input.params ?? {}));
-    return fields.length > 0 ? validationProblem(`invalid params for ${input.type}`, fields) : null;
-  }
-
   /** At the quota, a repeated Idempotency-Key still gets its task back; anything else waits. */
   private async overQuota(owner: string, input: SubmitInput): Promise<SubmitOutcome> {
     if (input.idempotencyKey) {
       const existing = await this.client.get(owner, idempotentId(owner, input.idempotencyKey));
-      if (existing) return { ok: { state: existing, duplicate: true } };
+      if (existing) {
+        checkIdempotentReplay(existing, input.type, validParams(input));
+        return { ok: { state: existing, duplicate: true } };
+      }
     }
     return {
       error: new HttpProblem(
@@ -127,6 +153,21 @@ export class Submitter {
       ),
     };
   }
+}
+
+/**
+ * The params with the schema's defaults filled in, or the 400 naming what is wrong. On a copy:
+ * the task client validates the caller's params again and fills in the defaults itself.
+ */
+function validParams(input: SubmitInput): unknown {
+  if (!isTaskType(input.type)) return input.params;
+  const params: unknown = structuredClone(input.params ?? {});
+  const fields = validateParams(input.type, params);
+  return fields.length > 0 ? validationProblem(`invalid params for ${input.type}`, fields) : params;
+}
+
+function forbidden(refusal: SubmitRefusal): HttpProblem {
+  return new HttpProblem(403, ProblemCode.FORBIDDEN, refusal.message, { errors: [refusal] });
 }
 
 /** Runs `fn` over `items` with at most `limit` at once; `rank` is the item's position. */

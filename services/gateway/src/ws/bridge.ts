@@ -6,6 +6,7 @@ import uWS, {
   type us_socket_context_t,
 } from 'uWebSockets.js';
 import type { GatewayDeps, RunningServer } from '../deps.js';
+import { ConnectionLimit } from './connection-limit.js';
 import { EventFanout } from './fanout.js';
 import { CloseCode, parseResumeFrom } from './protocol.js';
 import { WsSession, type SocketData } from './session.js';
@@ -64,6 +65,8 @@ export async function startWsBridge(
     maxBufferBytes: env.wsMaxBufferBytes,
     maxQueuedBytes: opts.maxQueuedBytes ?? 4 * env.wsMaxBufferBytes,
     slowClientTimeoutMs: opts.slowClientTimeoutMs ?? 30_000,
+    connections: new ConnectionLimit(env.wsMaxConnectionsPerUser),
+    maxResumeEvents: env.wsMaxResumeEvents,
     onClosed: (session: WsSession, stats: { conflated: number }) => {
       sessions.delete(session);
       totals.conflated += stats.conflated;

@@ -15,6 +15,16 @@ import { isTerminal, isValidId, TASK_STATUSES, type TaskEvent } from '@wadm/cont
  * `?resume_from=` is applied before any event goes out, so the client sees stream order. The
  * message form is the same when it arrives before the first live event; a later one still gets
  * each missed event once, but after the live events already sent. A connection resumes once.
+ *
+ * A resume replays at most `WADM_WS_MAX_RESUME_EVENTS` stream messages, so one reconnect cannot
+ * make the gateway read an unbounded backlog. When more were missed, the client gets the oldest
+ * ones (in order, once), then a final `{"control":"resume_limit"}` reply ({@link ResumeLimitReply})
+ * naming the `stream_seq` it is complete up to, then close code 4413 (no live event follows: it
+ * would leave a gap). It can reconnect with that `resume_from` for the next batch, or re-read task
+ * state over REST and reconnect without one.
+ *
+ * One user may hold `WADM_WS_MAX_CONNECTIONS_PER_USER` sockets on one gateway instance (admins
+ * too, whatever channel they open); one more is closed with 4429 once its token is verified.
  */
 export const CloseCode = {
   /** The gateway is shutting down: reconnect (to any instance) with `resume_from`. */
@@ -29,6 +39,10 @@ export const CloseCode = {
   UNAUTHORIZED: 4401,
   /** The verified token does not allow this channel. */
   FORBIDDEN: 4403,
+  /** More missed events than one resume replays: see {@link ResumeLimitReply}. */
+  RESUME_TOO_LARGE: 4413,
+  /** The token's user already holds the most sockets one instance allows: close one first. */
+  TOO_MANY_CONNECTIONS: 4429,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -95,6 +109,24 @@ export interface ResumedReply {
   stream_seq: number;
   /** Events after `resume_from` had already aged out of TASK_EVENTS; some may be missing. */
   truncated: boolean;
+}
+
+/**
+ * The last message of a resume that met the replay limit; the socket closes with 4413 after it.
+ * Everything after `resume_from` up to `stream_seq` was replayed; later events were not.
+ */
+export interface ResumeLimitReply {
+  control: 'resume_limit';
+  resume_from: number;
+  /** Events replayed from TASK_EVENTS. */
+  replayed: number;
+  /** The client is complete up to here: `resume_from` for its next connection. */
+  stream_seq: number;
+  /** Stream messages one resume replays (`WADM_WS_MAX_RESUME_EVENTS`). */
+  limit: number;
+  /** As in {@link ResumedReply}. */
+  truncated: boolean;
+  message: string;
 }
 
 export function errorReply(code: ClientErrorCode, message: string): string {

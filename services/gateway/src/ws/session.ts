@@ -3,6 +3,7 @@ import type { TokenVerifier } from '@wadm/auth';
 import type { Logger } from '@wadm/runtime';
 import type { WebSocket } from 'uWebSockets.js';
 import { ClientBuffer, type ClientBufferStats, type OverflowReason } from './client-buffer.js';
+import type { ConnectionLimit, ReleaseSlot } from './connection-limit.js';
 import type { EventFanout, EventSubscriber } from './fanout.js';
 import {
   ClientErrorCode,
@@ -14,8 +15,9 @@ import {
   type ClientMessage,
   type Outbound,
   type ResumedReply,
+  type ResumeLimitReply,
 } from './protocol.js';
-import { replayEvents } from './resume.js';
+import { replayEvents, type ReplayOutcome } from './resume.js';
 import { verifyAdmission, type Claimed } from './upgrade-auth.js';
 
 /** What uWS keeps for each socket, set at upgrade; the session is made on open. */
@@ -35,6 +37,10 @@ export interface SessionDeps {
   maxBufferBytes: number;
   maxQueuedBytes: number;
   slowClientTimeoutMs: number;
+  /** Sockets per user on this instance. */
+  connections: ConnectionLimit;
+  /** Stream messages one resume replays at most. */
+  maxResumeEvents: number;
   onClosed(session: WsSession, stats: ClientBufferStats): void;
 }
 
@@ -62,6 +68,8 @@ export class WsSession implements EventSubscriber {
   private readonly closing = new AbortController();
   private invalidMessages = 0;
   private expiryTimer: NodeJS.Timeout | undefined;
+  /** Set once admitted: this socket counts against its user's connection limit until closed. */
+  private releaseSlot: ReleaseSlot | undefined;
 
   constructor(
     private readonly ws: WebSocket<SocketData>,
@@ -122,6 +130,7 @@ export class WsSession implements EventSubscriber {
     if (this.closed) return;
     this.closing.abort();
     clearTimeout(this.expiryTimer);
+    this.releaseSlot?.();
     this.deps.fanout.remove(this);
     const stats = this.buffer.stats;
     this.buffer.close();
@@ -151,6 +160,20 @@ export class WsSession implements EventSubscriber {
       );
       return false;
     }
+    // Counted only once the signature is verified: a forged token naming someone else must not
+    // take their slots, even for the moment its check lasts.
+    const { user } = outcome.principal;
+    const slot = this.deps.connections.acquire(user);
+    if (!slot) {
+      const max = this.deps.connections.max;
+      this.deps.logger.info({ user, max }, 'WebSocket refused: too many connections');
+      this.end(
+        CloseCode.TOO_MANY_CONNECTIONS,
+        `too many connections for ${user}: the limit is ${max}`,
+      );
+      return false;
+    }
+    this.releaseSlot = slot;
     this.armExpiry(outcome.expiresAtMs);
     if (resumeFrom === null) this.buffer.release();
     else void this.resume(resumeFrom);
@@ -202,6 +225,7 @@ export class WsSession implements EventSubscriber {
         owner: this.owner,
         after: from,
         through,
+        limit: this.deps.maxResumeEvents,
         signal: this.closing.signal,
         deliver: (item, seq) => {
           this.buffer.holdAbove(seq);
@@ -210,6 +234,10 @@ export class WsSession implements EventSubscriber {
         waitForRoom: () => this.buffer.waitForRoom(),
       });
       if (this.closed) return;
+      if (outcome.limited) {
+        await this.endAtResumeLimit(from, outcome);
+        return;
+      }
       this.buffer.offer(resumed(from, through, outcome.replayed, outcome.truncated));
       this.buffer.release();
     } catch (err) {
@@ -218,6 +246,33 @@ export class WsSession implements EventSubscriber {
       // Live events were held back: carrying on would leave a gap the client cannot see.
       this.end(CloseCode.INTERNAL_ERROR, 'resume failed: reconnect and resume again');
     }
+  }
+
+  /**
+   * The client is complete only up to `outcome.lastSeq`, so the held live events (after
+   * `liveStart`) would leave a gap: it gets a final reply instead, and the socket closes once that
+   * reply is handed to uWS (which sends it before the close frame).
+   */
+  private async endAtResumeLimit(from: number, outcome: ReplayOutcome): Promise<void> {
+    const limit = this.deps.maxResumeEvents;
+    const at = outcome.lastSeq;
+    const message = `more than ${limit} events to replay: reconnect with resume_from=${at} or re-read state over REST`;
+    this.deps.logger.info(
+      { user: this.user, owner: this.owner, from, limit, at },
+      'resume over the replay limit',
+    );
+    const body: ResumeLimitReply = {
+      control: 'resume_limit',
+      resume_from: from,
+      replayed: outcome.replayed,
+      stream_seq: at,
+      limit,
+      truncated: outcome.truncated,
+      message,
+    };
+    this.buffer.offer(controlMessage(at, { ...body }));
+    await this.buffer.waitForRoom();
+    this.end(CloseCode.RESUME_TOO_LARGE, message);
   }
 
   private reject(code: ClientErrorCode, message: string): void {

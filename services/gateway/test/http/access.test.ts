@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { send, startHarness, token, uniqueUser, type Harness } from './harness.js';
+import { send, startHarness, token, uniqueUser, USER_TASK, type Harness } from './harness.js';
 
 let h: Harness;
 let port: number;
@@ -27,7 +27,11 @@ describe('REST access', () => {
   it("cross-user - another user's task is a 404 on every route, never a leak", async () => {
     const { json } = await send(port, 'POST', '/api/v1/tasks', {
       token: alice,
-      body: { type: 'diagnostics.echo', params: { payload: 'secret' }, notBefore: later() },
+      body: {
+        ...USER_TASK,
+        params: { ...USER_TASK.params, symbol: 'SECRET42' },
+        notBefore: later(),
+      },
     });
     const id = json.task_id as string;
     const attempts = [
@@ -40,7 +44,7 @@ describe('REST access', () => {
     for (const r of await Promise.all(attempts)) {
       expect(r.status).toBe(404);
       expect(r.json.code).toBe('TASK_NOT_FOUND');
-      expect(r.text).not.toContain('secret');
+      expect(r.text).not.toContain('SECRET42');
       // Indistinguishable from a task that does not exist, apart from the id itself.
       expect(r.json.title).toBe(nobody.json.title);
     }
@@ -56,7 +60,7 @@ describe('REST access', () => {
   it('admin - sees, lists and cancels the tasks of every user', async () => {
     const { json } = await send(port, 'POST', '/api/v1/tasks', {
       token: alice,
-      body: { type: 'diagnostics.echo', notBefore: later() },
+      body: { ...USER_TASK, notBefore: later() },
     });
     const seen = await send(port, 'GET', `/api/v1/tasks/${json.task_id}`, { token: admin });
     expect(seen.status).toBe(200);
@@ -75,7 +79,7 @@ describe('REST access', () => {
   it("admin - a retried task belongs to the original task's owner", async () => {
     const { json } = await send(port, 'POST', '/api/v1/tasks', {
       token: alice,
-      body: { type: 'diagnostics.echo', notBefore: later() },
+      body: { ...USER_TASK, notBefore: later() },
     });
     await send(port, 'DELETE', `/api/v1/tasks/${json.task_id}`, { token: alice });
     const retried = await send(port, 'POST', `/api/v1/tasks/${json.task_id}/retry`, {
@@ -88,10 +92,13 @@ describe('REST access', () => {
   });
 
   it('dlq - admins list and replay dead letters; users get 403', async () => {
-    const { json } = await send(port, 'POST', '/api/v1/tasks', {
-      token: alice,
-      body: { type: 'diagnostics.echo', params: { failTimes: 1, nonRetryable: true } },
+    // Diagnostics are not a user's to submit: the system submits one on alice's behalf.
+    const { state } = await h.client.submit({
+      type: 'diagnostics.echo',
+      owner: aliceUser,
+      params: { failTimes: 1, nonRetryable: true },
     });
+    const json = { task_id: state.id };
     await expect
       .poll(
         async () =>

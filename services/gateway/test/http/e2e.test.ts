@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe('gateway process', () => {
   it('e2e - submit through the REST API, a worker runs it, the result comes back', async () => {
-    const t = await token(uniqueUser());
+    const t = await token(uniqueUser(), true);
     const accepted = await send(port, 'POST', '/api/v1/tasks/bulk', {
       token: t,
       body: {

@@ -20,7 +20,8 @@ beforeAll(async () => {
   h = await startHarness();
   // 64 KiB bodies in the test app (see the harness); no worker: tasks stay PENDING.
   ({ port } = await h.startApp());
-  t = await token(uniqueUser());
+  // An admin: the bad-input cases below submit diagnostics, which users may not.
+  t = await token(uniqueUser(), true);
 });
 afterAll(() => h?.close());
 
@@ -294,7 +295,9 @@ describe('REST quota', () => {
     // Bulk: every item past the quota is refused on its own.
     const bulk = await send(small.port, 'POST', '/api/v1/tasks/bulk', {
       token: user,
-      body: { tasks: [{ type: 'diagnostics.echo' }, { type: 'nope' }] },
+      body: {
+        tasks: [{ type: 'reports.daily', params: { symbols: ['BTCUSDT'] } }, { type: 'nope' }],
+      },
     });
     expect(bulk.json.results.map((r: { status: number }) => r.status)).toEqual([429, 400]);
 
@@ -310,7 +313,7 @@ describe('REST quota', () => {
     const fresh = await h.startApp({ WADM_PENDING_QUOTA: '2' });
     const r = await send(fresh.port, 'POST', '/api/v1/tasks', {
       token: await token(owner),
-      body: { type: 'diagnostics.echo' },
+      body: { type: 'reports.daily', params: { symbols: ['BTCUSDT'] } },
     });
     expectProblem(r, 429, 'QUOTA_EXCEEDED');
     expect(r.json.detail).toContain('2 unfinished tasks');

@@ -32,10 +32,10 @@ beforeAll(async () => {
     'a.b.c',
     '',
   ];
-  // Real tasks to aim at, owned by one of the users above.
+  // Real tasks to aim at, owned by one of the users above (diagnostics are for admins).
   for (let i = 0; i < 3; i++) {
     const r = await send(port, 'POST', '/api/v1/tasks', {
-      token: alice,
+      token: tokens[2],
       body: { type: 'diagnostics.echo', params: { payload: i } },
     });
     ids.push(r.json.task_id);
@@ -146,6 +146,17 @@ const templates = [
   '/api/v1/tasks/{}/retry',
   '/api/v1/dlq',
   '/api/v1/dlq/{}/replay',
+  '/api/v1/market-data',
+  '/api/v1/market-data/{}/1h',
+  '/api/v1/market-data/BTCUSDT/{}',
+  // Other spellings of API paths: they must be refused or unknown, never served without a token.
+  '/API/v1/market-data',
+  '/Api/v1/tasks/{}',
+  '//api/v1/tasks',
+  '/api//v1/tasks/{}',
+  '/%61pi/v1/tasks',
+  '/api%2Fv1%2Ftasks',
+  '/api/v1/./tasks/{}',
   '/healthz',
   '/readyz',
   '/openapi.json',
@@ -287,7 +298,7 @@ describe('gateway under random input', () => {
           expect(res.json.status).toBe(res.status);
         }
       }),
-      { numRuns: Number(process.env['WADM_FUZZ_RUNS'] ?? 600) },
+      { numRuns: Number(process.env['WADM_FUZZ_RUNS'] ?? 10_000) },
     );
     expect(gateway.status).toBeUndefined();
     expect((await send(port, 'GET', '/healthz')).status).toBe(200);

@@ -78,6 +78,20 @@ export function token(user: string, admin = false, expiresIn?: string): Promise<
   return signDevToken({ secret: SECRET, user, admin, ...(expiresIn ? { expiresIn } : {}) });
 }
 
+/**
+ * A task an ordinary user may submit, for tests of who sees what: with a `notBefore` an hour
+ * ahead it waits, whether or not a worker runs. Diagnostics are for admins and the system.
+ */
+export const USER_TASK = {
+  type: 'exports.candles',
+  params: { symbol: 'BTCUSDT', timeframe: '1h', format: 'csv' },
+} as const;
+
+/** A service account's token: the `system` role, as the scheduler or a chaos drill has. */
+export function systemToken(user: string): Promise<string> {
+  return signDevToken({ secret: SECRET, user, system: true });
+}
+
 /** An HS256 JWT with exactly these claims: for forged, expired and odd tokens. */
 export function rawToken(claims: Record<string, unknown>, secret = SECRET): string {
   const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');

@@ -58,7 +58,7 @@ describe('OpenAPI', () => {
   });
 
   it('responses - match the schemas the document publishes', async () => {
-    const t = await token(uniqueUser());
+    const t = await token(uniqueUser(), true);
     const accepted = await send(port, 'POST', '/api/v1/tasks', {
       token: t,
       body: { type: 'diagnostics.echo', params: { payload: [1, 2] } },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from './harness.js';
-import { send, startHarness, token, uniqueUser, type Harness } from './harness.js';
+import { send, startHarness, token, uniqueUser, USER_TASK, type Harness } from './harness.js';
 
 let h: Harness;
 let port: number;
@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-async function as(user: string, admin = false) {
+/** Most tests here run diagnostics, which only admins (and the system) may submit. */
+async function as(user: string, admin = true) {
   const t = await token(user, admin);
   return {
     req: (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
@@ -199,14 +200,17 @@ describe('REST tasks', () => {
   });
 
   it('list - pages the caller tasks with filters and a cursor', async () => {
-    const { req } = await as(uniqueUser());
+    // Not an admin, who would list everyone's tasks: the system submits on the user's behalf.
+    const user = uniqueUser();
+    const { req } = await as(user, false);
     for (let i = 0; i < 5; i++) {
-      const { json } = await req('POST', '/api/v1/tasks', {
+      const { state } = await h.client.submit({
         type: 'diagnostics.echo',
+        owner: user,
         params: { payload: i },
       });
       // Finished first: a task written while the list scans its keys may be listed twice.
-      await waitTask(req, json.task_id);
+      await waitTask(req, state.id);
     }
     const first = await req('GET', '/api/v1/tasks?limit=3&type=diagnostics.echo');
     expect(first.status).toBe(200);
@@ -293,17 +297,11 @@ describe('REST bulk', () => {
   });
 
   it('bulk cancel - cancels what it can and reports the rest', async () => {
-    const alice = await as(uniqueUser('alice'));
-    const bob = await as(uniqueUser('bob'));
+    const alice = await as(uniqueUser('alice'), false);
+    const bob = await as(uniqueUser('bob'), false);
     const later = new Date(Date.now() + 3_600_000).toISOString();
-    const mine = await alice.req('POST', '/api/v1/tasks', {
-      type: 'diagnostics.echo',
-      notBefore: later,
-    });
-    const theirs = await bob.req('POST', '/api/v1/tasks', {
-      type: 'diagnostics.echo',
-      notBefore: later,
-    });
+    const mine = await alice.req('POST', '/api/v1/tasks', { ...USER_TASK, notBefore: later });
+    const theirs = await bob.req('POST', '/api/v1/tasks', { ...USER_TASK, notBefore: later });
     const res = await alice.req('POST', '/api/v1/tasks/bulk/cancel', {
       task_ids: [mine.json.task_id, theirs.json.task_id, 'bad id!', mine.json.task_id],
     });

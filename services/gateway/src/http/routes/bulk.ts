@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import {
   idempotencyKeyOf,
   loadTask,
-  principalOf,
+  submitterOf,
   readBody,
   type ApiServices,
 } from '../api-services.js';
@@ -71,7 +71,7 @@ export function bulkRoutes(router: Router, s: ApiServices): void {
       p instanceof HttpProblem ? [] : [{ index: i, input: p }],
     );
     const outcomes = await s.submitter.submitMany(
-      principalOf(ctx).user,
+      submitterOf(ctx),
       inputs.map((x) => x.input),
     );
     const results: BulkSubmitItemResult[] = parsed.map((p, index) =>

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type Router from '@koa/router';
 import {
   isTerminal,
+  IsoTime,
   isValidOwner,
   PRIORITIES,
   TASK_STATUSES,
@@ -16,6 +17,7 @@ import {
   intQuery,
   loadTask,
   principalOf,
+  submitterOf,
   readBody,
   singleQuery,
   type ApiServices,
@@ -60,11 +62,9 @@ function shortcutOptions(ctx: Context): { priority?: Priority; notBefore?: strin
       { path: '/query/priority', message: `must be one of ${PRIORITIES.join(', ')}` },
     ]);
   }
-  if (notBefore !== undefined && Number.isNaN(Date.parse(notBefore))) {
-    throw validationProblem('bad notBefore', [
-      { path: '/query/notBefore', message: 'must be an ISO-8601 time' },
-    ]);
-  }
+  // The body field's own schema: a time that passes here cannot fail in the worker.
+  const badTime = notBefore === undefined ? [] : validate(IsoTime, notBefore, '/query/notBefore');
+  if (badTime.length > 0) throw validationProblem('bad notBefore', badTime);
   return {
     ...(priority ? { priority: priority as Priority } : {}),
     ...(notBefore ? { notBefore } : {}),
@@ -135,7 +135,7 @@ function isCursor(value: string): boolean {
 export function taskRoutes(router: Router, s: ApiServices): void {
   router.post('/tasks', async (ctx) => {
     const body = parseSubmitBody(await readBody(ctx, s));
-    const result = await s.submitter.submit(principalOf(ctx).user, {
+    const result = await s.submitter.submit(submitterOf(ctx), {
       type: body.type,
       params: body.params ?? {},
       ...(body.priority ? { priority: body.priority } : {}),
@@ -149,7 +149,7 @@ export function taskRoutes(router: Router, s: ApiServices): void {
     router.post(`/tasks/${name}`, async (ctx) => {
       const options = shortcutOptions(ctx);
       const params = await readBody(ctx, s);
-      const result = await s.submitter.submit(principalOf(ctx).user, {
+      const result = await s.submitter.submit(submitterOf(ctx), {
         type,
         params,
         ...options,
@@ -197,13 +197,17 @@ export function taskRoutes(router: Router, s: ApiServices): void {
       );
     }
     // The copy belongs to the task's owner, also when an admin asks for it.
-    const result = await s.submitter.submit(task.owner, {
-      type: task.type,
-      params: task.params,
-      priority: task.priority,
-      retryOf: task.id,
-      ...idempotency(ctx),
-    });
+    const caller = submitterOf(ctx);
+    const result = await s.submitter.submit(
+      { ...caller, owner: task.owner },
+      {
+        type: task.type,
+        params: task.params,
+        priority: task.priority,
+        retryOf: task.id,
+        ...idempotency(ctx),
+      },
+    );
     respondAccepted(ctx, result);
   });
 }
