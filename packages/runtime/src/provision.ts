@@ -30,11 +30,15 @@ export interface ProvisionOptions {
    * theirs; set, existing streams are scaled to it.
    */
   replicas?: number;
-  /** How long a delivered task may go without ack or `working()`. @defaultValue 30000 */
+  /**
+   * How long a delivered task may go without ack or `working()`. Unset, new consumers get the
+   * default and existing ones keep theirs; set, existing consumers are changed. @defaultValue 30000
+   */
   ackWaitMs?: number;
   /**
-   * Cap of unacknowledged tasks per consumer. Tasks waiting out a retry delay count here, so it
-   * sits well above real concurrency, which the workers' slots enforce. @defaultValue 10000
+   * Cap of unacknowledged tasks per consumer (set/unset as `ackWaitMs`). Tasks waiting out a
+   * retry delay count here, so it sits well above real concurrency, which the workers' slots
+   * enforce. @defaultValue 10000
    */
   maxAckPending?: number;
   /** How long terminal task states are kept. @defaultValue 7 days */
@@ -196,10 +200,15 @@ async function ensureArtifacts(
   await jsm.streams.update(streamInfo.config.name, update);
 }
 
+/**
+ * Creates a task consumer, or changes on an existing one only the settings its caller gave:
+ * a gateway or CLI provisioning with defaults must not reset the `ack_wait` a worker runs with.
+ */
 async function ensureConsumer(
   jsm: JetStreamManager,
   stream: string,
   cfg: Partial<ConsumerConfig>,
+  given: Partial<Pick<ConsumerConfig, 'ack_wait' | 'max_ack_pending'>>,
 ): Promise<void> {
   const name = cfg.durable_name as string;
   try {
@@ -209,8 +218,7 @@ async function ensureConsumer(
     await jsm.consumers.add(stream, cfg);
     return;
   }
-  const { ack_wait, max_ack_pending, max_deliver } = cfg;
-  await jsm.consumers.update(stream, name, { ack_wait, max_ack_pending, max_deliver });
+  if (Object.keys(given).length > 0) await jsm.consumers.update(stream, name, given);
 }
 
 function isNotFound(err: unknown): boolean {
@@ -225,9 +233,13 @@ function isNotFound(err: unknown): boolean {
 export async function provision(nc: NatsConnection, opts: ProvisionOptions = {}): Promise<void> {
   const jsm = await jetstreamManager(nc);
   for (const spec of streamConfigs(opts)) await ensureStream(jsm, spec);
+  const given: Partial<Pick<ConsumerConfig, 'ack_wait' | 'max_ack_pending'>> = {};
+  if (opts.ackWaitMs !== undefined) given.ack_wait = nanos(opts.ackWaitMs);
+  if (opts.maxAckPending !== undefined) given.max_ack_pending = opts.maxAckPending;
   for (const queue of QUEUES) {
     for (const priority of PRIORITIES) {
-      await ensureConsumer(jsm, STREAMS.tasks, taskConsumerConfig(queue, priority, opts));
+      const cfg = taskConsumerConfig(queue, priority, opts);
+      await ensureConsumer(jsm, STREAMS.tasks, cfg, given);
     }
   }
   const replicas = opts.replicas ?? 1;

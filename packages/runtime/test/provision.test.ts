@@ -7,7 +7,7 @@ import {
 } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { OBJECT_STORES, STREAMS, subjects } from '@wadm/contracts';
+import { consumerName, OBJECT_STORES, STREAMS, subjects } from '@wadm/contracts';
 import { NatsServer } from '@wadm/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provision } from '../src/index.js';
@@ -99,5 +99,19 @@ describe('provision - retention limits', () => {
     expect(state.last_seq).toBe(last);
     expect(state.first_seq).toBeGreaterThan(1);
     expect(state.bytes).toBeLessThanOrEqual(MIB);
+  });
+});
+
+describe('provision - consumers', () => {
+  const consumerConfig = async () =>
+    (await jsm.consumers.info(STREAMS.tasks, consumerName('backtest', 'high'))).config;
+
+  it('provision - changes consumer settings only when they are given', async () => {
+    await provision(nc, { ackWaitMs: 120_000, maxAckPending: 500 });
+    // A gateway, the CLI or the start command: defaults, no consumer settings.
+    await provision(nc);
+    expect(await consumerConfig()).toMatchObject({ ack_wait: 120e9, max_ack_pending: 500 });
+    await provision(nc, { ackWaitMs: 60_000 });
+    expect(await consumerConfig()).toMatchObject({ ack_wait: 60e9, max_ack_pending: 500 });
   });
 });
