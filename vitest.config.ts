@@ -7,6 +7,8 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'services/*/src/**/*.test.ts',
       'services/*/test/**/*.test.ts',
+      // Across packages and services: end-to-end tests and checks of the repository's own rules.
+      'test/**/*.test.ts',
     ],
     // Integration tests start their own nats-server and worker processes: two cores, so few at once.
     maxWorkers: 2,

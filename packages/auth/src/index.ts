@@ -1,4 +1,5 @@
-export { AuthError, principalFromClaims, type Principal } from './principal.js';
+export { AuthError, AuthErrorCode } from './errors.js';
+export { principalFromClaims, type Principal } from './principal.js';
 export {
   bearerToken,
   createVerifier,

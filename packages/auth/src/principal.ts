@@ -1,4 +1,5 @@
 import { isValidOwner } from '@wadm/contracts';
+import { AuthError } from './errors.js';
 
 /** Who is calling: the token's `sub` (also the owner of their tasks) and the roles it carries. */
 export interface Principal {
@@ -7,12 +8,6 @@ export interface Principal {
   admin: boolean;
   /** The `system` role: a service account, a trusted internal submitter (e.g. a scheduler). */
   system: boolean;
-}
-
-/** A missing, malformed, expired or wrongly signed token (401), or a bad claim in a good one. */
-export class AuthError extends Error {
-  override readonly name = 'AuthError';
-  readonly code = 'UNAUTHORIZED';
 }
 
 /** The claims WADM reads: `sub` must be a valid owner, `roles` may contain `admin` and `system`. */

@@ -6,7 +6,8 @@ import {
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
 } from 'jose';
-import { AuthError, principalFromClaims, type Principal } from './principal.js';
+import { AuthError } from './errors.js';
+import { principalFromClaims, type Principal } from './principal.js';
 
 export interface VerifierOptions {
   /** HS256 shared secret (development). */
@@ -37,10 +38,10 @@ export function createVerifier(opts: VerifierOptions): TokenVerifier {
   const maxLifetime = opts.maxLifetimeSeconds ?? DEFAULT_MAX_LIFETIME_SECONDS;
   const skew = opts.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   if (!Number.isInteger(maxLifetime) || maxLifetime < 1) {
-    throw new Error(`maxLifetimeSeconds must be a whole number ≥ 1, got ${maxLifetime}`);
+    throw new RangeError(`maxLifetimeSeconds must be a whole number ≥ 1, got ${maxLifetime}`);
   }
   if (!Number.isInteger(skew) || skew < 0) {
-    throw new Error(`clockSkewSeconds must be a whole number ≥ 0, got ${skew}`);
+    throw new RangeError(`clockSkewSeconds must be a whole number ≥ 0, got ${skew}`);
   }
   const checks: JWTVerifyOptions = {
     requiredClaims: ['exp'],

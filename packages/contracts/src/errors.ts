@@ -17,6 +17,8 @@ export const ErrorCode = {
   TASK_NOT_FOUND: 'TASK_NOT_FOUND',
   TASK_ALREADY_TERMINAL: 'TASK_ALREADY_TERMINAL',
   PUBLISH_FAILED: 'PUBLISH_FAILED',
+  /** `diagnostics.echo` asked to crash a worker that does not allow it (WADM_ALLOW_CRASH). */
+  CRASH_DISABLED: 'CRASH_DISABLED',
   /** An idempotency key sent again with another type or other params (Stripe's rule). */
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** A user's stored results and artifacts would pass their storage quota. */
@@ -37,10 +39,12 @@ export const TaskErrorData = Type.Object({
 });
 export type TaskErrorData = Static<typeof TaskErrorData>;
 
+/** A value that would change a subject or KV key if used as a token of it. */
 export class InvalidSubjectTokenError extends Error {
   override readonly name = 'InvalidSubjectTokenError';
   readonly code = ErrorCode.INVALID_SUBJECT_TOKEN;
-  constructor(kind: string, value: string) {
-    super(`invalid ${kind} ${JSON.stringify(value)}: use 1 to 128 of [A-Za-z0-9_-]`);
+  /** `rule` says what a valid token is, e.g. "1 to 64 of [A-Za-z0-9_-]". */
+  constructor(kind: string, value: string, rule: string, options?: ErrorOptions) {
+    super(`invalid ${kind} ${JSON.stringify(value)}: use ${rule}`, options);
   }
 }

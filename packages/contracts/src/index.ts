@@ -15,6 +15,7 @@ export * from './validation.js';
 export * from './catalog/catalog.js';
 export * from './catalog/diagnostics.js';
 export * from './catalog/backtest.js';
+export * from './catalog/analysis.js';
 export * from './catalog/reports.js';
 export * from './catalog/exports.js';
 export * from './access.js';

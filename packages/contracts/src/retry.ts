@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 
 /** How a task type is retried: exponential backoff with jitter, counted per attempt. */
 export const RetryPolicy = Type.Object({
-  /** Attempts in all, the first included. @defaultValue 3 */
+  /** Attempts in all, the first included. */
   maxAttempts: Type.Integer({ minimum: 1, maximum: 100 }),
   /** Delay before the second attempt; doubles each time. */
   backoffMs: Type.Integer({ minimum: 0 }),

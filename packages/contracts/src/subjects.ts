@@ -1,9 +1,28 @@
 import { InvalidSubjectTokenError } from './errors.js';
 import { isValidId, isValidOwner } from './ids.js';
-import { isPriority, isQueue, type Priority, type Queue } from './queues.js';
+import { isPriority, isQueue, PRIORITIES, QUEUES, type Priority, type Queue } from './queues.js';
 
-function token(kind: string, value: string, valid: (v: string) => boolean): string {
-  if (!valid(value)) throw new InvalidSubjectTokenError(kind, value);
+interface TokenRule {
+  kind: string;
+  valid(value: string): boolean;
+  rule: string;
+}
+
+const OWNER: TokenRule = { kind: 'owner', valid: isValidOwner, rule: '1 to 64 of [A-Za-z0-9_-]' };
+const TASK_ID: TokenRule = {
+  kind: 'task id',
+  valid: isValidId,
+  rule: '1 to 128 of [A-Za-z0-9_-]',
+};
+const QUEUE: TokenRule = { kind: 'queue', valid: isQueue, rule: `one of ${QUEUES.join(', ')}` };
+const PRIORITY: TokenRule = {
+  kind: 'priority',
+  valid: isPriority,
+  rule: `one of ${PRIORITIES.join(', ')}`,
+};
+
+function token(rule: TokenRule, value: string): string {
+  if (!rule.valid(value)) throw new InvalidSubjectTokenError(rule.kind, value, rule.rule);
   return value;
 }
 
@@ -11,28 +30,51 @@ function token(kind: string, value: string, valid: (v: string) => boolean): stri
 export const subjects = {
   /** Captured by TASKS: `tasks.<queue>.<priority>`. */
   task(queue: Queue, priority: Priority): string {
-    return `tasks.${token('queue', queue, isQueue)}.${token('priority', priority, isPriority)}`;
+    return `tasks.${token(QUEUE, queue)}.${token(PRIORITY, priority)}`;
   },
   tasksAll: 'tasks.>',
   /** Captured by TASK_EVENTS: `events.tasks.<owner>.<taskId>`. */
   event(owner: string, taskId: string): string {
-    return `events.tasks.${token('owner', owner, isValidOwner)}.${token('task id', taskId, isValidId)}`;
+    return `events.tasks.${token(OWNER, owner)}.${token(TASK_ID, taskId)}`;
   },
   eventsOf(owner: string): string {
-    return `events.tasks.${token('owner', owner, isValidOwner)}.>`;
+    return `events.tasks.${token(OWNER, owner)}.>`;
   },
   eventsAll: 'events.tasks.>',
   /** Core NATS broadcast to every worker: abort this task if you are running it. */
   cancel(owner: string, taskId: string): string {
-    return `control.cancel.${token('owner', owner, isValidOwner)}.${token('task id', taskId, isValidId)}`;
+    return `control.cancel.${token(OWNER, owner)}.${token(TASK_ID, taskId)}`;
   },
   cancelAll: 'control.cancel.>',
   /** Captured by TASKS_DLQ: `dlq.tasks.<queue>`. */
   dlq(queue: Queue): string {
-    return `dlq.tasks.${token('queue', queue, isQueue)}`;
+    return `dlq.tasks.${token(QUEUE, queue)}`;
   },
   dlqAll: 'dlq.tasks.>',
 } as const;
+
+/** Parses `<prefix…>.<owner>.<taskId>`; null for anything else. */
+function parseOwnedTask(
+  subject: string,
+  prefix: readonly string[],
+): { owner: string; taskId: string } | null {
+  const parts = subject.split('.');
+  if (parts.length !== prefix.length + 2) return null;
+  if (prefix.some((p, i) => parts[i] !== p)) return null;
+  const owner = parts[prefix.length];
+  const taskId = parts[prefix.length + 1];
+  return isValidOwner(owner) && isValidId(taskId) ? { owner, taskId } : null;
+}
+
+/** Parses `events.tasks.<owner>.<taskId>`; null for anything else. */
+export function parseEventSubject(subject: string): { owner: string; taskId: string } | null {
+  return parseOwnedTask(subject, ['events', 'tasks']);
+}
+
+/** Parses `control.cancel.<owner>.<taskId>`; null for anything else. */
+export function parseCancelSubject(subject: string): { owner: string; taskId: string } | null {
+  return parseOwnedTask(subject, ['control', 'cancel']);
+}
 
 /** Parses `tasks.<queue>.<priority>`; null for anything else. */
 export function parseTaskSubject(subject: string): { queue: Queue; priority: Priority } | null {
@@ -44,11 +86,19 @@ export function parseTaskSubject(subject: string): { queue: Queue; priority: Pri
 
 /** KV key of a task's state in TASK_STATE: `<owner>.<taskId>`. */
 export function stateKey(owner: string, taskId: string): string {
-  return `${token('owner', owner, isValidOwner)}.${token('task id', taskId, isValidId)}`;
+  return `${token(OWNER, owner)}.${token(TASK_ID, taskId)}`;
 }
 
 export function parseStateKey(key: string): { owner: string; taskId: string } | null {
-  const [owner, taskId, extra] = key.split('.');
-  if (extra !== undefined || !isValidOwner(owner) || !isValidId(taskId)) return null;
-  return { owner, taskId };
+  return parseOwnedTask(key, []);
+}
+
+/** KV key filter of every task state of `owner`, or of everyone's with `*`. */
+export function stateKeysOf(owner: string): string {
+  return owner === '*' ? '>' : `${token(OWNER, owner)}.>`;
+}
+
+/** KV key filter of the states of one task id, whoever owns it. */
+export function stateKeysWithId(taskId: string): string {
+  return `*.${token(TASK_ID, taskId)}`;
 }

@@ -10,6 +10,7 @@ import {
   validateCommand,
   validateParams,
   type RetryPolicy,
+  type TypesOf,
 } from '../src/index.js';
 
 const policy: RetryPolicy = { maxAttempts: 5, backoffMs: 1_000, maxBackoffMs: 5_000, jitter: 0.2 };
@@ -75,6 +76,14 @@ describe('validation', () => {
     expect(validateCommand({ type: 'diagnostics.echo' })).toEqual([
       { path: '/params', message: 'is required' },
     ]);
+  });
+
+  it('types the task types of a queue from the catalog, so handler maps are checked', () => {
+    const notify: TypesOf<'notify'>[] = ['notify.email', 'notify.webhook'];
+    // @ts-expect-error backtest.run is not a notify type: the type check is the assertion here.
+    const wrong: TypesOf<'notify'>[] = ['backtest.run'];
+    expect(notify).toHaveLength(2);
+    expect(wrong).toHaveLength(1);
   });
 
   it('gives every type a schema, limits and a retry policy', () => {

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   InvalidSubjectTokenError,
+  parseCancelSubject,
+  parseEventSubject,
   parseStateKey,
   parseTaskSubject,
   stateKey,
+  stateKeysOf,
+  stateKeysWithId,
   subjects,
 } from '../src/index.js';
 
@@ -30,5 +34,28 @@ describe('subjects', () => {
     expect(parseTaskSubject('tasks.reports.low.extra')).toBeNull();
     expect(parseStateKey(stateKey('alice', 'abc'))).toEqual({ owner: 'alice', taskId: 'abc' });
     expect(parseStateKey('alice.abc.def')).toBeNull();
+  });
+
+  it('parses event and cancel subjects back, and nothing else', () => {
+    expect(parseEventSubject(subjects.event('alice', 't-1'))).toEqual({
+      owner: 'alice',
+      taskId: 't-1',
+    });
+    expect(parseCancelSubject(subjects.cancel('bob', 'x_2'))).toEqual({
+      owner: 'bob',
+      taskId: 'x_2',
+    });
+    expect(parseEventSubject('control.cancel.alice.t-1')).toBeNull();
+    expect(parseCancelSubject('control.cancel.alice')).toBeNull();
+    expect(parseCancelSubject('control.cancel.alice.t.1')).toBeNull();
+    expect(parseEventSubject('events.tasks.al ice.t')).toBeNull();
+  });
+
+  it('builds the KV key filters of an owner and of an id', () => {
+    expect(stateKeysOf('alice')).toBe('alice.>');
+    expect(stateKeysOf('*')).toBe('>');
+    expect(stateKeysWithId('t-1')).toBe('*.t-1');
+    expect(() => stateKeysOf('a.b')).toThrow(InvalidSubjectTokenError);
+    expect(() => stateKeysWithId('>')).toThrow(InvalidSubjectTokenError);
   });
 });

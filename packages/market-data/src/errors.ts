@@ -67,8 +67,8 @@ export class WriteConflictError extends Error {
 export class CorruptSeriesError extends Error {
   override readonly name = 'CorruptSeriesError';
   readonly code = MarketDataErrorCode.CORRUPT_SERIES;
-  constructor(series: string, reason: string) {
-    super(`stored series ${series} is unreadable: ${reason}`);
+  constructor(series: string, reason: string, options?: ErrorOptions) {
+    super(`stored series ${series} is unreadable: ${reason}`, options);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { EchoResult } from '@wadm/contracts';
+import { ErrorCode, type EchoResult } from '@wadm/contracts';
 import { NonRetryableError } from './errors.js';
 import type { TaskHandler } from './handlers.js';
 import { sleep } from './time.js';
@@ -15,7 +15,7 @@ export function createEchoHandler(opts: EchoOptions): TaskHandler<'diagnostics.e
     if (p.crash) {
       if (!opts.allowCrash) {
         throw new NonRetryableError('crash is disabled on this worker: set WADM_ALLOW_CRASH=1', {
-          code: 'CRASH_DISABLED',
+          code: ErrorCode.CRASH_DISABLED,
         });
       }
       ctx.logger.warn('crashing on request (diagnostics.echo crash: true)');

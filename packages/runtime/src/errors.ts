@@ -1,6 +1,44 @@
 import { ErrorCode, type FieldError, type TaskErrorData } from '@wadm/contracts';
 
 /**
+ * Codes of the runtime's own errors, which stay inside a process. Errors that cross NATS carry
+ * the contracts' `ErrorCode`s.
+ */
+export const RuntimeErrorCode = {
+  INVALID_ENV: 'INVALID_ENV',
+  ILLEGAL_TRANSITION: 'ILLEGAL_TRANSITION',
+  SHUTDOWN: 'SHUTDOWN',
+} as const;
+export type RuntimeErrorCode = (typeof RuntimeErrorCode)[keyof typeof RuntimeErrorCode];
+
+/** A bad configuration value, named so the operator can fix it. */
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+  readonly code = RuntimeErrorCode.INVALID_ENV;
+  constructor(variable: string, problem: string, options?: ErrorOptions) {
+    super(`${variable}: ${problem}`, options);
+  }
+}
+
+/** A state change the task lifecycle does not allow, e.g. SUCCESS → STARTED. */
+export class IllegalTransitionError extends Error {
+  override readonly name = 'IllegalTransitionError';
+  readonly code = RuntimeErrorCode.ILLEGAL_TRANSITION;
+  constructor(from: string, to: string, id: string, options?: ErrorOptions) {
+    super(`task ${id}: ${from} → ${to} is not an allowed transition`, options);
+  }
+}
+
+/** Raised on the handler's signal when the worker shuts down with the task still running. */
+export class ShutdownError extends Error {
+  override readonly name = 'ShutdownError';
+  readonly code = RuntimeErrorCode.SHUTDOWN;
+  constructor(options?: ErrorOptions) {
+    super('worker shutting down', options);
+  }
+}
+
+/**
  * Thrown by a handler when retrying cannot help (bad params, unknown series): the task ends in
  * FAILURE and goes to the DLQ at once. Anything else a handler throws is retried.
  */

@@ -1,7 +1,17 @@
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { BUCKETS, canTransition, parseStateKey, stateKey, type TaskState } from '@wadm/contracts';
+import {
+  BUCKETS,
+  canTransition,
+  isTerminal,
+  parseStateKey,
+  stateKey,
+  stateKeysOf,
+  stateKeysWithId,
+  type TaskState,
+} from '@wadm/contracts';
+import { IllegalTransitionError } from './errors.js';
 
 export interface StoredState {
   state: TaskState;
@@ -10,14 +20,6 @@ export interface StoredState {
 
 /** What a mutator decides: a new state to write, or null to leave the entry as it is. */
 export type Mutator = (current: TaskState | null) => TaskState | null;
-
-export class IllegalTransitionError extends Error {
-  override readonly name = 'IllegalTransitionError';
-  readonly code = 'ILLEGAL_TRANSITION';
-  constructor(from: string, to: string, id: string) {
-    super(`task ${id}: ${from} → ${to} is not an allowed transition`);
-  }
-}
 
 /** A compare-and-set write lost to another writer (the revision moved on). */
 export function isCasConflict(err: unknown): boolean {
@@ -33,7 +35,7 @@ export function isCasConflict(err: unknown): boolean {
  * writers (a worker finishing, a client cancelling) never overwrite each other blindly.
  */
 export class TaskStore {
-  private constructor(readonly kv: KV) {}
+  private constructor(private readonly kv: KV) {}
 
   static async open(nc: NatsConnection): Promise<TaskStore> {
     return new TaskStore(await new Kvm(nc).open(BUCKETS.taskState));
@@ -93,7 +95,7 @@ export class TaskStore {
 
   /** Every task of `owner` (`*` for all owners). */
   async *list(owner: string): AsyncIterable<TaskState> {
-    const keys = await this.kv.keys(owner === '*' ? '>' : `${owner}.>`);
+    const keys = await this.kv.keys(stateKeysOf(owner));
     // A Set: a key written while the listing runs can be reported twice.
     const names = new Set<string>();
     for await (const k of keys) names.add(k);
@@ -103,5 +105,57 @@ export class TaskStore {
       const stored = await this.get(parsed.owner, parsed.taskId);
       if (stored) yield stored.state;
     }
+  }
+
+  /** The owners that have a task with this id (ids are unique per owner, not overall). */
+  async *ownersOf(taskId: string): AsyncIterable<string> {
+    for await (const key of await this.kv.keys(stateKeysWithId(taskId))) {
+      const parsed = parseStateKey(key);
+      if (parsed) yield parsed.owner;
+    }
+  }
+
+  /** Every change of one task's state, starting with the current one, until `signal` aborts. */
+  async *watch(owner: string, taskId: string, signal?: AbortSignal): AsyncIterable<TaskState> {
+    const watcher = await this.kv.watch({ key: stateKey(owner, taskId) });
+    const stop = (): void => watcher.stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const entry of watcher) {
+        if (entry.operation === 'PUT') yield entry.json<TaskState>();
+      }
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      watcher.stop();
+    }
+  }
+
+  /**
+   * The ids of `owner`'s unfinished tasks, read in one pass over the owner's entries (a watch's
+   * initial snapshot, not a read per key). Gives up after `timeoutMs` with what it has.
+   */
+  async unfinishedIds(owner: string, timeoutMs: number): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const filter = stateKeysOf(owner);
+    const keys = await this.kv.keys(filter);
+    const first = await keys[Symbol.asyncIterator]().next();
+    keys.stop();
+    // A watcher over no keys never reports the end of its (empty) initial snapshot.
+    if (first.done) return ids;
+    const watcher = await this.kv.watch({ key: filter });
+    const timer = setTimeout(() => watcher.stop(), timeoutMs);
+    try {
+      for await (const e of watcher) {
+        if (e.operation === 'PUT') {
+          const state = e.json<TaskState>();
+          if (!isTerminal(state.status)) ids.add(state.id);
+        }
+        if (e.isUpdate) break;
+      }
+    } finally {
+      clearTimeout(timer);
+      watcher.stop();
+    }
+    return ids;
   }
 }

@@ -1,11 +1,19 @@
 /**
- * Errors raised by the testkit. Each has a stable `code` so a test helper can tell a missing
- * binary (an environment problem) from a server that started and then failed.
+ * Stable codes of the testkit's errors, so a test helper can tell a missing binary (an
+ * environment problem) from a server that started and then failed.
  */
+export const TestkitErrorCode = {
+  NATS_SERVER_NOT_FOUND: 'NATS_SERVER_NOT_FOUND',
+  NATS_SERVER_START_FAILED: 'NATS_SERVER_START_FAILED',
+  PROCESS_START_FAILED: 'PROCESS_START_FAILED',
+  WAIT_TIMEOUT: 'WAIT_TIMEOUT',
+  INVALID_STATE: 'INVALID_STATE',
+} as const;
+export type TestkitErrorCode = (typeof TestkitErrorCode)[keyof typeof TestkitErrorCode];
 
 /** The nats-server binary is missing or not executable. */
 export class NatsServerNotFoundError extends Error {
-  readonly code = 'NATS_SERVER_NOT_FOUND';
+  readonly code = TestkitErrorCode.NATS_SERVER_NOT_FOUND;
   override readonly name = 'NatsServerNotFoundError';
 
   constructor(
@@ -22,7 +30,7 @@ export class NatsServerNotFoundError extends Error {
 
 /** nats-server exited, or never became ready, while starting. `logTail` holds its last lines. */
 export class NatsServerStartError extends Error {
-  readonly code = 'NATS_SERVER_START_FAILED';
+  readonly code = TestkitErrorCode.NATS_SERVER_START_FAILED;
   override readonly name = 'NatsServerStartError';
 
   constructor(
@@ -36,7 +44,7 @@ export class NatsServerStartError extends Error {
 
 /** A managed process could not be spawned or exited before it was ready. */
 export class ProcessStartError extends Error {
-  readonly code = 'PROCESS_START_FAILED';
+  readonly code = TestkitErrorCode.PROCESS_START_FAILED;
   override readonly name = 'ProcessStartError';
 
   constructor(
@@ -50,7 +58,7 @@ export class ProcessStartError extends Error {
 
 /** Something awaited (output, exit, readiness) did not happen in time. */
 export class WaitTimeoutError extends Error {
-  readonly code = 'WAIT_TIMEOUT';
+  readonly code = TestkitErrorCode.WAIT_TIMEOUT;
   override readonly name = 'WaitTimeoutError';
 
   constructor(
@@ -64,6 +72,6 @@ export class WaitTimeoutError extends Error {
 
 /** A method was called in a state that does not allow it, such as `restart()` after `stop()`. */
 export class InvalidStateError extends Error {
-  readonly code = 'INVALID_STATE';
+  readonly code = TestkitErrorCode.INVALID_STATE;
   override readonly name = 'InvalidStateError';
 }

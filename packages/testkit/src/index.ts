@@ -10,5 +10,6 @@ export {
   NatsServerNotFoundError,
   NatsServerStartError,
   ProcessStartError,
+  TestkitErrorCode,
   WaitTimeoutError,
 } from './errors.js';

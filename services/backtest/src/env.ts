@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { intVar, loadWorkerEnv, stringVar, type EnvSource, type WorkerEnv } from '@wadm/runtime';
+import { intVar, loadWorkerEnv, mongoUrlVar, type EnvSource, type WorkerEnv } from '@wadm/runtime';
 
 /** Kubernetes probes and Prometheus scrape this port (WADM_HEALTH_PORT overrides it). */
 export const DEFAULT_HEALTH_PORT = 9101;
@@ -19,8 +19,6 @@ export function loadEnv(env: EnvSource = process.env): BacktestEnv {
   return {
     ...loadWorkerEnv(['backtest', 'analysis'], { healthPort: DEFAULT_HEALTH_PORT }, env),
     sweepThreads: intVar(env, 'WADM_SWEEP_THREADS', availableParallelism(), { min: 1, max: 256 }),
-    mongoUrl: env['MONGODB_URL']
-      ? stringVar(env, 'MONGODB_URL', '', /^mongodb(\+srv)?:\/\/\S+$/)
-      : undefined,
+    mongoUrl: mongoUrlVar(env),
   };
 }

@@ -7,6 +7,5 @@ await serviceMain({
   service: 'backtest',
   queues: ['backtest', 'analysis'],
   loadEnv,
-  // serviceMain has validated the environment before it calls this: reading it again cannot fail.
-  handlers: (connection) => createHandlers(connection, loadEnv()),
+  handlers: createHandlers,
 });

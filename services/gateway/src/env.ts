@@ -1,16 +1,17 @@
 import {
-  boolVar,
   DEFAULT_STORAGE_QUOTA_BYTES,
   EnvError,
   intVar,
+  loadBaseEnv,
+  mongoUrlVar,
+  portVar,
   stringVar,
+  type BaseEnv,
   type EnvSource,
 } from '@wadm/runtime';
 
-/** The gateway's configuration. Units are in the names. */
-export interface GatewayEnv {
-  natsUrl: string;
-  instance: string;
+/** The gateway's configuration: the variables every service reads, and its own. */
+export interface GatewayEnv extends BaseEnv {
   httpPort: number;
   wsPort: number;
   /** HS256 secret (development). */
@@ -41,8 +42,6 @@ export interface GatewayEnv {
   wsMaxResumeEvents: number;
   /** MONGODB_URL: candles live in MongoDB when set, else in the MARKET_DATA object store. */
   mongoUrl: string | undefined;
-  provision: boolean;
-  logLevel: string;
 }
 
 export function loadEnv(env: EnvSource = process.env): GatewayEnv {
@@ -55,10 +54,9 @@ export function loadEnv(env: EnvSource = process.env): GatewayEnv {
     throw new EnvError('WADM_JWT_SECRET', 'must be at least 32 characters');
   }
   return {
-    natsUrl: stringVar(env, 'NATS_URL', 'nats://127.0.0.1:4222', /^(nats|tls|wss?):\/\/\S+$/),
-    instance: stringVar(env, 'WADM_INSTANCE', `gateway-${process.pid}`, /^[A-Za-z0-9_-]{1,64}$/),
-    httpPort: intVar(env, 'WADM_HTTP_PORT', 8000, { max: 65_535 }),
-    wsPort: intVar(env, 'WADM_WS_PORT', 8001, { max: 65_535 }),
+    ...loadBaseEnv(env, { instance: `gateway-${process.pid}` }),
+    httpPort: portVar(env, 'WADM_HTTP_PORT', 8000),
+    wsPort: portVar(env, 'WADM_WS_PORT', 8001),
     jwtSecret,
     jwksUrl: jwksUrl ? stringVar(env, 'WADM_JWKS_URL', '', /^https?:\/\/\S+$/) : undefined,
     jwtIssuer: env['WADM_JWT_ISSUER'] || undefined,
@@ -76,15 +74,6 @@ export function loadEnv(env: EnvSource = process.env): GatewayEnv {
     wsMaxQueuedBytes: intVar(env, 'WADM_WS_MAX_QUEUED_BYTES', 4_194_304, { min: 1_024 }),
     wsMaxConnectionsPerUser: intVar(env, 'WADM_WS_MAX_CONNECTIONS_PER_USER', 20, { min: 1 }),
     wsMaxResumeEvents: intVar(env, 'WADM_WS_MAX_RESUME_EVENTS', 10_000, { min: 1 }),
-    mongoUrl: env['MONGODB_URL']
-      ? stringVar(env, 'MONGODB_URL', '', /^mongodb(\+srv)?:\/\/\S+$/)
-      : undefined,
-    provision: boolVar(env, 'WADM_PROVISION', true),
-    logLevel: stringVar(
-      env,
-      'WADM_LOG_LEVEL',
-      'info',
-      /^(fatal|error|warn|info|debug|trace|silent)$/,
-    ),
+    mongoUrl: mongoUrlVar(env),
   };
 }

@@ -15,6 +15,7 @@ import {
   BacktestSweepParams,
   BacktestSweepResult,
 } from './backtest.js';
+import { AnalysisHistoryResult } from './analysis.js';
 import { EchoParams, EchoResult } from './diagnostics.js';
 import { CandleExportParams, CleanupParams, ExchangeHealthParams } from './exports.js';
 import { DailyReportParams, EmailParams, WebhookParams } from './reports.js';
@@ -52,7 +53,10 @@ const STANDARD_RETRY: RetryPolicy = {
   jitter: 0.2,
 };
 
-function define<P extends TSchema, R extends TSchema>(d: TaskDefinition<P, R>) {
+/** Keeps each entry's queue as a literal type: handler maps are typed by queue from it. */
+function define<Q extends Queue, P extends TSchema, R extends TSchema>(
+  d: TaskDefinition<P, R> & { queue: Q },
+): TaskDefinition<P, R> & { queue: Q } {
   return d;
 }
 
@@ -116,7 +120,7 @@ export const TASK_CATALOG = {
     queue: 'analysis',
     description: 'Historical analysis: returns, volatility, drawdowns, market structure.',
     params: AnalysisHistoryParams,
-    result: ObjectResult,
+    result: AnalysisHistoryResult,
     limits: minutes(10),
     retry: STANDARD_RETRY,
     roles: EVERYONE,

@@ -225,9 +225,7 @@ export class TaskClient {
   /** Finds a task by id alone, whoever owns it (for admins and operators). */
   async find(id: string): Promise<TaskState | null> {
     if (!isValidId(id)) return null;
-    const keys = await this.store.kv.keys(`*.${id}`);
-    for await (const key of keys) {
-      const owner = key.slice(0, key.length - id.length - 1);
+    for await (const owner of this.store.ownersOf(id)) {
       const state = await this.get(owner, id);
       if (state) return state;
     }
@@ -275,18 +273,8 @@ export class TaskClient {
   }
 
   /** Every change of one task's state, starting with the current one. */
-  async *watch(owner: string, id: string, signal?: AbortSignal): AsyncIterable<TaskState> {
-    const watcher = await this.store.kv.watch({ key: `${owner}.${id}` });
-    const stop = (): void => watcher.stop();
-    signal?.addEventListener('abort', stop, { once: true });
-    try {
-      for await (const entry of watcher) {
-        if (entry.operation === 'PUT') yield entry.json<TaskState>();
-      }
-    } finally {
-      signal?.removeEventListener('abort', stop);
-      watcher.stop();
-    }
+  watch(owner: string, id: string, signal?: AbortSignal): AsyncIterable<TaskState> {
+    return this.store.watch(owner, id, signal);
   }
 
   /** Resolves with the first state that satisfies `until` (by default: a terminal one). */

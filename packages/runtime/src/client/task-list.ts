@@ -39,8 +39,8 @@ export function decodeCursor(cursor: string): [string, string] | null {
 }
 
 /**
- * Reads every key of the owner and pages in memory. Fine for thousands of tasks per owner;
- * the MongoDB archive serves long histories.
+ * Reads every key of the owner and pages in memory: fine for thousands of tasks per owner, and
+ * slow for an admin's list of everyone's tasks in a large bucket.
  */
 export async function listTasks(
   store: TaskStore,

@@ -1,13 +1,5 @@
 import { isIP } from 'node:net';
-
-/** A bad configuration value, named so the operator can fix it. */
-export class EnvError extends Error {
-  override readonly name = 'EnvError';
-  readonly code = 'INVALID_ENV';
-  constructor(variable: string, problem: string) {
-    super(`${variable}: ${problem}`);
-  }
-}
+import { EnvError } from '../errors.js';
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
@@ -49,6 +41,18 @@ export function stringVar(
     throw new EnvError(name, `${JSON.stringify(raw)} does not match ${pattern.source}`);
   }
   return raw;
+}
+
+/** A TCP port to listen on; 0 lets the system pick a free one (tests). */
+export function portVar(env: EnvSource, name: string, fallback: number): number {
+  return intVar(env, name, fallback, { max: 65_535 });
+}
+
+/** MONGODB_URL when set: services that keep data in MongoDB read it, the others ignore it. */
+export function mongoUrlVar(env: EnvSource): string | undefined {
+  return env['MONGODB_URL']
+    ? stringVar(env, 'MONGODB_URL', '', /^mongodb(\+srv)?:\/\/\S+$/)
+    : undefined;
 }
 
 /** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens. */

@@ -9,6 +9,7 @@ import { provision } from '../provision.js';
 import { Worker } from '../worker/worker.js';
 import { portOf, startHealthServer } from './health-server.js';
 import { renderMetrics } from './metrics.js';
+import type { StoppableService } from './stop-on-signals.js';
 import type { WorkerEnv } from './worker-env.js';
 
 /** Handlers that need the connection (stores, pools), and what to close after the worker. */
@@ -17,33 +18,51 @@ export interface ServiceResources<Q extends Queue> {
   close?: () => Promise<void>;
 }
 
-export type HandlerFactory<Q extends Queue> = (ctx: {
+/** What a handler factory gets: the connection, and the service's own env, loaded once. */
+export interface HandlerContext<E extends WorkerEnv = WorkerEnv> {
   nc: NatsConnection;
   logger: Logger;
-}) => Promise<ServiceResources<Q>>;
+  env: E;
+}
 
-export interface WorkerServiceDefinition<Q extends Exclude<Queue, 'diagnostics'>> {
+export type HandlerFactory<Q extends Queue, E extends WorkerEnv = WorkerEnv> = (
+  ctx: HandlerContext<E>,
+) => Promise<ServiceResources<Q>>;
+
+export interface WorkerServiceDefinition<
+  Q extends Exclude<Queue, 'diagnostics'>,
+  E extends WorkerEnv = WorkerEnv,
+> {
   service: string;
   queues: readonly Q[];
   /** A plain map, or a factory called once NATS is connected and provisioned. */
-  handlers: HandlerMap<Q> | HandlerFactory<Q>;
-  env: WorkerEnv;
+  handlers: HandlerMap<Q> | HandlerFactory<Q, E>;
+  env: E;
+  /** @defaultValue a logger named after the service, at `env.logLevel` */
+  logger?: Logger;
 }
 
-export interface RunningService {
-  stop(): Promise<void>;
+export interface RunningService extends StoppableService {
   healthPort: number;
 }
 
 /**
- * Starts a worker service: NATS, provisioning, the worker (its queues plus `diagnostics`),
- * the health server; SIGTERM and SIGINT stop it in reverse order.
+ * What stopping may take past the grace period of running tasks: handing back their messages,
+ * closing the service's resources, draining NATS.
  */
-export async function runWorkerService<Q extends Exclude<Queue, 'diagnostics'>>(
-  def: WorkerServiceDefinition<Q>,
-): Promise<RunningService> {
+const CLOSE_ALLOWANCE_MS = 10_000;
+
+/**
+ * Starts a worker service: NATS, provisioning, the worker (its queues plus `diagnostics`),
+ * the health server; `stop()` closes them in reverse order. Signals are the caller's: a
+ * service's `main` hands the result to `stopOnSignals`.
+ */
+export async function runWorkerService<
+  Q extends Exclude<Queue, 'diagnostics'>,
+  E extends WorkerEnv = WorkerEnv,
+>(def: WorkerServiceDefinition<Q, E>): Promise<RunningService> {
   const { env } = def;
-  const logger = createLogger(def.service, env.logLevel);
+  const logger = def.logger ?? createLogger(def.service, env.logLevel);
   const nc: NatsConnection = await connectNats({
     url: env.natsUrl,
     name: `${def.service}.${env.instance}`,
@@ -62,7 +81,7 @@ export async function runWorkerService<Q extends Exclude<Queue, 'diagnostics'>>(
   }
   const resources: ServiceResources<Q> =
     typeof def.handlers === 'function'
-      ? await def.handlers({ nc, logger })
+      ? await def.handlers({ nc, logger, env })
       : { handlers: def.handlers };
   const queues: (Q | 'diagnostics')[] = [...def.queues, 'diagnostics'];
   const handlers = {
@@ -83,11 +102,11 @@ export async function runWorkerService<Q extends Exclude<Queue, 'diagnostics'>>(
     storageQuotaBytes: env.storageQuotaBytes,
   });
   await worker.start();
-  let stopping = false;
+  let stopped: Promise<void> | undefined;
   const health: Server = await startHealthServer(
     { port: env.healthPort, host: env.healthHost },
     {
-      ready: () => !stopping && connection.connected,
+      ready: () => !stopped && connection.connected,
       metrics: () => renderMetrics(def.service, worker.stats()),
     },
   );
@@ -96,26 +115,16 @@ export async function runWorkerService<Q extends Exclude<Queue, 'diagnostics'>>(
     `${def.service} service ready`,
   );
 
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping: finishing running tasks');
-    await worker.stop(env.graceMs);
-    await resources.close?.();
-    await new Promise((resolve) => health.close(resolve));
-    await nc.drain();
-    logger.info('stopped');
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      logger.info('stopping: finishing running tasks');
+      await worker.stop(env.graceMs);
+      await resources.close?.();
+      await new Promise((resolve) => health.close(resolve));
+      await nc.drain();
+      logger.info('stopped');
+    })();
+    return stopped;
   };
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(sig, () => {
-      stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'unclean stop');
-          process.exit(1);
-        },
-      );
-    });
-  }
-  return { stop, healthPort: portOf(health) };
+  return { stop, stopTimeoutMs: env.graceMs + CLOSE_ALLOWANCE_MS, healthPort: portOf(health) };
 }

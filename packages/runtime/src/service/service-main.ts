@@ -1,42 +1,35 @@
 import type { Queue } from '@wadm/contracts';
-import { createLogger } from '../logger.js';
-import { EnvError } from './env-schema.js';
+import type { EnvSource } from './env-schema.js';
+import { runMain } from './run-main.js';
 import { runWorkerService, type WorkerServiceDefinition } from './run-worker-service.js';
 import type { WorkerEnv } from './worker-env.js';
 
-export interface ServiceMainDefinition<Q extends Exclude<Queue, 'diagnostics'>> {
+export interface ServiceMainDefinition<
+  Q extends Exclude<Queue, 'diagnostics'>,
+  E extends WorkerEnv = WorkerEnv,
+> {
   service: string;
   queues: readonly Q[];
-  handlers: WorkerServiceDefinition<Q>['handlers'];
-  /** Reads the service's configuration; throws EnvError naming a bad variable. */
-  loadEnv: () => WorkerEnv;
+  /** A plain map, or a factory that gets the env `loadEnv` returned. */
+  handlers: WorkerServiceDefinition<Q, E>['handlers'];
+  /** The service's `env.ts` loader; throws EnvError naming a bad variable. */
+  loadEnv: (source: EnvSource) => E;
 }
 
-/**
- * The whole `main` of a worker service: a configuration mistake exits with code 2 and the
- * variable's name, a failed start with code 1; both are logged, never thrown at the user.
- */
-export async function serviceMain<Q extends Exclude<Queue, 'diagnostics'>>(
-  def: ServiceMainDefinition<Q>,
+/** The whole `main` of a worker service: {@link runMain} around {@link runWorkerService}. */
+export function serviceMain<Q extends Exclude<Queue, 'diagnostics'>, E extends WorkerEnv>(
+  def: ServiceMainDefinition<Q, E>,
 ): Promise<void> {
-  const logger = createLogger(def.service);
-  let env: WorkerEnv;
-  try {
-    env = def.loadEnv();
-  } catch (err) {
-    if (!(err instanceof EnvError)) throw err;
-    logger.fatal(`invalid configuration: ${err.message}`);
-    process.exit(2);
-  }
-  try {
-    await runWorkerService({
-      service: def.service,
-      queues: def.queues,
-      handlers: def.handlers,
-      env,
-    });
-  } catch (err) {
-    logger.fatal({ err }, `${def.service} could not start`);
-    process.exit(1);
-  }
+  return runMain({
+    service: def.service,
+    loadEnv: def.loadEnv,
+    start: (env, logger) =>
+      runWorkerService({
+        service: def.service,
+        queues: def.queues,
+        handlers: def.handlers,
+        env,
+        logger,
+      }),
+  });
 }

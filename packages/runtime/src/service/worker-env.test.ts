@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError } from './env-schema.js';
+import { EnvError } from '../errors.js';
 import { loadWorkerEnv } from './worker-env.js';
 
 const load = (env: Record<string, string>) =>

@@ -1,11 +1,9 @@
-import { hostname } from 'node:os';
 import type { Queue } from '@wadm/contracts';
-import { boolVar, hostVar, intVar, stringVar, type EnvSource } from './env-schema.js';
+import { loadBaseEnv, type BaseEnv } from './base-env.js';
+import { boolVar, hostVar, intVar, portVar, type EnvSource } from './env-schema.js';
 
 /** Configuration every worker service shares. Units are in the names. */
-export interface WorkerEnv {
-  natsUrl: string;
-  instance: string;
+export interface WorkerEnv extends BaseEnv {
   /** Concurrent tasks per queue (WADM_CONCURRENCY), overridable per queue (WADM_CONCURRENCY_BACKTEST). */
   concurrency: number;
   concurrencyByQueue: Partial<Record<Queue, number>>;
@@ -29,8 +27,6 @@ export interface WorkerEnv {
   inlineResultMaxBytes: number;
   /** Artifact bytes (large results, files) one owner may keep; 0: no quota. */
   storageQuotaBytes: number;
-  provision: boolean;
-  logLevel: string;
 }
 
 export function loadWorkerEnv(
@@ -50,18 +46,12 @@ export function loadWorkerEnv(
     });
   }
   return {
-    natsUrl: stringVar(env, 'NATS_URL', 'nats://127.0.0.1:4222', /^(nats|tls|wss?):\/\/\S+$/),
-    instance: stringVar(
-      env,
-      'WADM_INSTANCE',
-      `${hostname()}-${process.pid}`,
-      /^[A-Za-z0-9_-]{1,64}$/,
-    ),
+    ...loadBaseEnv(env),
     concurrency,
     concurrencyByQueue,
     ackWaitMs: intVar(env, 'WADM_ACK_WAIT_MS', 30_000, { min: 1_000, max: 3_600_000 }),
     graceMs: intVar(env, 'WADM_GRACE_MS', 25_000, { min: 0, max: 3_600_000 }),
-    healthPort: intVar(env, 'WADM_HEALTH_PORT', defaults.healthPort, { max: 65_535 }),
+    healthPort: portVar(env, 'WADM_HEALTH_PORT', defaults.healthPort),
     healthHost: hostVar(env, 'WADM_HEALTH_HOST', '127.0.0.1'),
     replicas: env['WADM_REPLICAS']
       ? intVar(env, 'WADM_REPLICAS', 1, { min: 1, max: 5 })
@@ -79,13 +69,6 @@ export function loadWorkerEnv(
     storageQuotaBytes: intVar(env, 'WADM_STORAGE_QUOTA_BYTES', DEFAULT_STORAGE_QUOTA_BYTES, {
       min: 0,
     }),
-    provision: boolVar(env, 'WADM_PROVISION', true),
-    logLevel: stringVar(
-      env,
-      'WADM_LOG_LEVEL',
-      'info',
-      /^(fatal|error|warn|info|debug|trace|silent)$/,
-    ),
   };
 }
 

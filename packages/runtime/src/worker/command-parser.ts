@@ -16,8 +16,10 @@ import {
   type Queue,
   type TaskCommand,
   type TaskErrorData,
+  type TaskState,
   type TaskType,
 } from '@wadm/contracts';
+import { newTaskState } from '../state-factory.js';
 
 export interface ParsedCommand {
   ok: true;
@@ -119,4 +121,30 @@ export function parseCommand(msg: JsMsg): ParsedCommand | RejectedCommand {
     );
   }
   return { ok: true, ...route, id: base.id, owner: base.owner, type: command.type, command, raw };
+}
+
+/**
+ * The PENDING state a command stands for: what a worker starts from when nothing is stored (a
+ * task published straight onto `tasks.…`), or records a rejected command's FAILURE on.
+ */
+export function initialState(task: ParsedCommand | RejectedCommand): TaskState {
+  if (task.ok) {
+    return newTaskState({
+      id: task.id,
+      owner: task.owner,
+      type: task.type,
+      queue: task.queue,
+      priority: task.priority,
+      params: task.command.params,
+      command: task.command,
+    });
+  }
+  return newTaskState({
+    id: task.id,
+    owner: task.owner,
+    type: task.type || 'unknown',
+    queue: task.queue,
+    priority: task.priority,
+    params: task.params,
+  });
 }

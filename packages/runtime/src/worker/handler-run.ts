@@ -1,5 +1,5 @@
 import { ErrorCode, type TaskErrorData } from '@wadm/contracts';
-import { RevokedError, SoftTimeLimitError, toErrorData } from '../errors.js';
+import { RevokedError, ShutdownError, SoftTimeLimitError, toErrorData } from '../errors.js';
 import type { AnyHandler, TaskContext } from '../handlers.js';
 
 export type HandlerOutcome =
@@ -11,14 +11,6 @@ export type HandlerOutcome =
 export interface HandlerLimits {
   softTimeLimitMs: number;
   timeLimitMs: number;
-}
-
-/** Raised on the handler's signal when the worker shuts down with the task still running. */
-export class ShutdownError extends Error {
-  override readonly name = 'ShutdownError';
-  constructor() {
-    super('worker shutting down');
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { subjects, typesOfQueue, type Queue } from '@wadm/contracts';
+import { parseCancelSubject, subjects, typesOfQueue, type Queue } from '@wadm/contracts';
 import { ArtifactStore } from '../artifacts.js';
 import { RevokedError } from '../errors.js';
 import { EventPublisher } from '../events.js';
@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import { TaskStore } from '../task-store.js';
 import { UsageLedger } from '../usage-ledger.js';
 import type { ExecutionDeps, WorkerCounters } from './execution-deps.js';
-import { ShutdownError } from './handler-run.js';
+import { ShutdownError } from '../errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { QueueRunner } from './queue-runner.js';
 import { runningKey } from './task-execution.js';
@@ -101,8 +101,11 @@ export class Worker<Q extends Queue> {
     this.cancelSub = nc.subscribe(subjects.cancelAll, {
       callback: (err, msg) => {
         if (err) return;
-        const [, , owner = '', id = ''] = msg.subject.split('.');
-        deps.running.get(runningKey({ owner, id }))?.controller.abort(new RevokedError());
+        const task = parseCancelSubject(msg.subject);
+        if (!task) return;
+        deps.running
+          .get(runningKey({ owner: task.owner, id: task.taskId }))
+          ?.controller.abort(new RevokedError());
       },
     });
     this.runners = this.opts.queues.map(

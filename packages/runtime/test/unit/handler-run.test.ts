@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RevokedError } from '../../src/errors.js';
+import { RevokedError, ShutdownError } from '../../src/errors.js';
 import type { AnyHandler, TaskContext } from '../../src/handlers.js';
-import { runHandler, ShutdownError } from '../../src/worker/handler-run.js';
+import { runHandler } from '../../src/worker/handler-run.js';
 
 const ctx = { id: 't', owner: 'o', attempt: 1, maxAttempts: 3 } as Omit<TaskContext, 'signal'>;
 const limits = { softTimeLimitMs: 60_000, timeLimitMs: 60_000 };

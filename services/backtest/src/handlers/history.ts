@@ -16,11 +16,11 @@ export function createHistoryHandler(
     ctx.progress(0, 'loading candles');
     const candles = await loadSeries(store, params);
     ctx.progress(0.5, `analysing ${candles.time.length} bars`);
-    const analysis = await pool.history(
+    // The engine's HistoryAnalysis must stay assignable to the catalog's result schema.
+    return pool.history(
       candles,
       { timeframe: params.timeframe, swingLookback: params.swingLookback },
       ctx.signal,
     );
-    return { ...analysis };
   };
 }

@@ -1,5 +1,5 @@
 import { openCandleStore } from '@wadm/market-data';
-import type { HandlerFactory, ServiceResources } from '@wadm/runtime';
+import type { HandlerContext, ServiceResources } from '@wadm/runtime';
 import { archived, ResultArchive } from '../archive.js';
 import type { BacktestEnv } from '../env.js';
 import { EnginePool } from '../sweep/pool.js';
@@ -10,10 +10,11 @@ import { createSweepHandler } from './sweep.js';
 type Queues = 'backtest' | 'analysis';
 
 /** The service's handlers over its candle store and thread pool, and how to close both. */
-export async function createHandlers(
-  { nc, logger }: Parameters<HandlerFactory<Queues>>[0],
-  env: BacktestEnv,
-): Promise<ServiceResources<Queues>> {
+export async function createHandlers({
+  nc,
+  logger,
+  env,
+}: HandlerContext<BacktestEnv>): Promise<ServiceResources<Queues>> {
   const candles = await openCandleStore({ mongoUrl: env.mongoUrl, nats: nc });
   const archive = env.mongoUrl ? await ResultArchive.open(env.mongoUrl) : undefined;
   const pool = new EnginePool(env.sweepThreads);

@@ -47,7 +47,7 @@ export function createApp(deps: GatewayDeps): ApiApp {
     candleStore = openCandleStore({ mongoUrl: deps.env.mongoUrl, nats: deps.nc });
     return candleStore;
   });
-  const quota = new PendingQuota(deps.client.store.kv, { quota: deps.env.pendingQuota });
+  const quota = new PendingQuota(deps.client.store, { quota: deps.env.pendingQuota });
   const storage = new StorageQuota(
     once(() => UsageLedger.open(deps.nc)),
     deps.env.storageQuotaBytes,

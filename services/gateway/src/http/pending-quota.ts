@@ -1,5 +1,5 @@
-import type { KV } from '@nats-io/kv';
-import { isTerminal, type TaskState } from '@wadm/contracts';
+import { isTerminal } from '@wadm/contracts';
+import type { TaskStore } from '@wadm/runtime';
 
 export interface PendingQuotaOptions {
   /** Non-terminal tasks one owner may have. */
@@ -43,7 +43,7 @@ export class PendingQuota {
   private readonly now: () => number;
 
   constructor(
-    private readonly kv: KV,
+    private readonly store: TaskStore,
     private readonly opts: PendingQuotaOptions,
   ) {
     this.refreshIntervalMs = opts.refreshIntervalMs ?? 1_000;
@@ -110,7 +110,9 @@ export class PendingQuota {
     entry = {
       ids,
       reserved: 0,
-      loaded: this.snapshot(owner, ids),
+      loaded: this.store.unfinishedIds(owner, SNAPSHOT_TIMEOUT_MS).then((found) => {
+        for (const id of found) ids.add(id);
+      }),
       refreshing: null,
       nextRefreshAt: 0,
     };
@@ -118,29 +120,6 @@ export class PendingQuota {
     entry.loaded.catch(() => this.owners.delete(owner));
     this.owners.set(owner, entry);
     return entry;
-  }
-
-  /** The owner's unfinished tasks as TASK_STATE holds them now, in one pass over its keys. */
-  private async snapshot(owner: string, into: Set<string>): Promise<void> {
-    const keys = await this.kv.keys(`${owner}.>`);
-    const first = await keys[Symbol.asyncIterator]().next();
-    keys.stop();
-    // A watcher over no keys never reports the end of its (empty) initial snapshot.
-    if (first.done) return;
-    const watcher = await this.kv.watch({ key: `${owner}.>` });
-    const timer = setTimeout(() => watcher.stop(), SNAPSHOT_TIMEOUT_MS);
-    try {
-      for await (const e of watcher) {
-        if (e.operation === 'PUT') {
-          const state = e.json<TaskState>();
-          if (!isTerminal(state.status)) into.add(state.id);
-        }
-        if (e.isUpdate) break;
-      }
-    } finally {
-      clearTimeout(timer);
-      watcher.stop();
-    }
   }
 
   private refresh(owner: string, entry: OwnerPending, wanted: number): Promise<void> {
@@ -164,11 +143,11 @@ export class PendingQuota {
     let freed = 0;
     for (let i = 0; i < ids.length && this.free(entry) < target; i += RECHECK_BATCH) {
       const batch = ids.slice(i, i + RECHECK_BATCH);
-      const entries = await Promise.all(batch.map((id) => this.kv.get(`${owner}.${id}`)));
+      const entries = await Promise.all(batch.map((id) => this.store.get(owner, id)));
       batch.forEach((id, k) => {
         const got = entries[k];
         entry.ids.delete(id);
-        if (got && got.operation === 'PUT' && !isTerminal(got.json<TaskState>().status)) {
+        if (got && !isTerminal(got.state.status)) {
           entry.ids.add(id);
         } else {
           freed++;

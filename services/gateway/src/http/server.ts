@@ -5,7 +5,7 @@ import { createApp } from './app.js';
 import { HttpProblem, ProblemCode } from './problem.js';
 
 /** Requests still running when close() is called get this long to finish. */
-const CLOSE_GRACE_MS = 5_000;
+export const CLOSE_GRACE_MS = 5_000;
 /** A slow client may not hold a socket forever sending one request. */
 const REQUEST_TIMEOUT_MS = 30_000;
 

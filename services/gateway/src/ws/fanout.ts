@@ -8,7 +8,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { STREAMS, subjects } from '@wadm/contracts';
+import { parseEventSubject, STREAMS, subjects } from '@wadm/contracts';
 import type { Logger } from '@wadm/runtime';
 import { toOutbound, type Outbound } from './protocol.js';
 
@@ -165,8 +165,6 @@ export class EventFanout {
   }
 }
 
-/** `events.tasks.<owner>.<taskId>` → owner. */
 function ownerOf(subject: string): string | undefined {
-  const parts = subject.split('.');
-  return parts.length === 4 ? parts[2] : undefined;
+  return parseEventSubject(subject)?.owner;
 }

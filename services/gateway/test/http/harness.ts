@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createVerifier, signDevToken } from '@wadm/auth';
@@ -12,7 +13,12 @@ import { startHttp } from '../../src/http/server.js';
 export const SECRET = 'test-secret-test-secret-test-secret-0123';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const GATEWAY_MAIN = `${ROOT}services/gateway/dist/main.js`;
-export const WORKER_MAIN = `${ROOT}services/backtest/dist/main.js`;
+/**
+ * The runtime's diagnostics-only worker (`diagnostics.echo`): the worker behind the gateway in
+ * these tests, so they need no other service. Resolved through `@wadm/runtime`'s exports.
+ */
+export const WORKER_MAIN = createRequire(import.meta.url).resolve('@wadm/runtime/echo-worker');
+const WORKER_READY = /testworker service ready/;
 
 export interface Reply {
   status: number;
@@ -152,7 +158,7 @@ export async function startHarness(): Promise<Harness> {
         command: process.execPath,
         args: [WORKER_MAIN],
         env: { NATS_URL: server.url, WADM_HEALTH_PORT: '0', WADM_ACK_WAIT_MS: '5000', ...env },
-        readyWhen: /backtest service ready/,
+        readyWhen: WORKER_READY,
       });
       workers.push(worker);
       return worker;
@@ -187,12 +193,12 @@ export async function startGatewayProcess(
   return { process: proc, port };
 }
 
-/** The backtest service as a real process: the worker behind the gateway in end-to-end tests. */
+/** The echo worker as a real process: the worker behind the gateway process in end-to-end tests. */
 export function startWorkerProcess(natsUrl: string): Promise<ManagedProcess> {
   return ManagedProcess.start({
     command: process.execPath,
     args: [WORKER_MAIN],
     env: { NATS_URL: natsUrl, WADM_HEALTH_PORT: '0' },
-    readyWhen: /backtest service ready/,
+    readyWhen: WORKER_READY,
   });
 }

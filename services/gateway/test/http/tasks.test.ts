@@ -209,7 +209,7 @@ describe('REST tasks', () => {
         owner: user,
         params: { payload: i },
       });
-      // Finished first: a task written while the list scans its keys may be listed twice.
+      // Finished first: the status filters below then see settled states.
       await waitTask(req, state.id);
     }
     const first = await req('GET', '/api/v1/tasks?limit=3&type=diagnostics.echo');

@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createVerifier, signDevToken } from '@wadm/auth';
 import { createLogger, provision, TaskClient } from '@wadm/runtime';
@@ -8,7 +8,8 @@ import type { GatewayDeps } from '../../src/deps.js';
 import { loadEnv } from '../../src/env.js';
 import { startWsBridge, type WsBridge, type WsBridgeOptions } from '../../src/ws/bridge.js';
 
-const WORKER = fileURLToPath(new URL('../../../backtest/dist/main.js', import.meta.url));
+/** The runtime's diagnostics-only worker: these tests run `diagnostics.echo` and nothing else. */
+const WORKER = createRequire(import.meta.url).resolve('@wadm/runtime/echo-worker');
 export const SECRET = 'ws-bridge-test-secret-of-at-least-32-chars';
 
 export interface WsHarness {
@@ -74,7 +75,7 @@ export async function startWsHarness(
         command: process.execPath,
         args: [WORKER],
         env: { NATS_URL: server.url, WADM_HEALTH_PORT: '0' },
-        readyWhen: /backtest service ready/,
+        readyWhen: /testworker service ready/,
       });
       workers.push(worker);
       return worker;

@@ -162,13 +162,8 @@ export function taskRoutes(router: Router, s: ApiServices): void {
   router.get('/tasks', async (ctx) => {
     const { owner, filters } = listFilters(ctx);
     const page = await s.client.list(owner, filters);
-    // kv.keys() reports a key twice when it is written during the scan, and the task list
-    // does not dedupe: a page may list a busy task twice. Dropping the copy keeps the cursor
-    // (the last task) right; the page is one shorter.
-    const seen = new Set<string>();
-    const unique = page.tasks.filter((t) => !seen.has(t.id) && seen.add(t.id));
     const body: TaskPage = {
-      tasks: unique.map((t) => taskView(t, { withResult: false })),
+      tasks: page.tasks.map((t) => taskView(t, { withResult: false })),
       next_cursor: page.nextCursor,
     };
     ctx.body = body;
