@@ -3,6 +3,11 @@ export function nanos(ms: number): number {
   return ms * 1_000_000;
 }
 
+/** JetStream's nanoseconds as milliseconds. */
+export function millis(ns: number): number {
+  return Math.floor(ns / 1_000_000);
+}
+
 export function isoNow(): string {
   return new Date().toISOString();
 }

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { OBJECT_STORES, STREAMS } from '@wadm/contracts';
+import { consumerName, OBJECT_STORES, STREAMS } from '@wadm/contracts';
 import { ManagedProcess, NatsServer } from '@wadm/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provision, TaskClient } from '../src/index.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/echo-worker.mjs', import.meta.url));
 const MIB = 1_048_576;
@@ -101,5 +102,24 @@ describe('worker service - provisioning limits from the environment', () => {
       max_age: 7_200e9,
       max_bytes: 4 * MIB,
     });
+  });
+});
+
+describe('worker service - consumer settings', () => {
+  it("worker service - without WADM_ACK_WAIT_MS keeps the consumers' ack_wait and keeps tasks alive by it", async () => {
+    // Workers of earlier tests read other consumers' settings at their start: only this one runs.
+    await Promise.all(workers.splice(0).map((w) => w.kill()));
+    const jsm = await jetstreamManager(nc);
+    for await (const name of jsm.streams.names()) await jsm.streams.delete(name);
+    await provision(nc, { ackWaitMs: 2_000 });
+    await startWorker();
+    const consumer = consumerName('diagnostics', 'normal');
+    expect((await jsm.consumers.info(STREAMS.tasks, consumer)).config.ack_wait).toBe(2_000e6);
+    // Longer than two ack waits: only working() every third of the consumers' 2 s keeps the
+    // task from being redelivered and run again.
+    const client = await TaskClient.open(nc);
+    const { state } = await client.submit({ type: 'diagnostics.echo', params: { sleepMs: 5_000 } });
+    const done = await client.waitFor(state.owner, state.id, { timeoutMs: 30_000 });
+    expect(done).toMatchObject({ status: 'SUCCESS', attempts: 1 });
   });
 });

@@ -7,7 +7,11 @@ export interface WorkerEnv extends BaseEnv {
   /** Concurrent tasks per queue (WADM_CONCURRENCY), overridable per queue (WADM_CONCURRENCY_BACKTEST). */
   concurrency: number;
   concurrencyByQueue: Partial<Record<Queue, number>>;
-  ackWaitMs: number;
+  /**
+   * Consumers' `ack_wait`. Unset: the worker runs with what its consumers have (30 s when
+   * provisioning creates them) and changes nothing an operator set.
+   */
+  ackWaitMs: number | undefined;
   graceMs: number;
   healthPort: number;
   /** Where `/healthz`, `/readyz`, `/metrics` listen: loopback unless set (0.0.0.0 in Kubernetes). */
@@ -22,7 +26,8 @@ export interface WorkerEnv extends BaseEnv {
   artifactsMaxBytes: number | undefined;
   dlqMaxAgeMs: number | undefined;
   dlqMaxBytes: number | undefined;
-  maxAckPending: number;
+  /** Consumers' `max_ack_pending`; unset as `ackWaitMs`. */
+  maxAckPending: number | undefined;
   allowCrash: boolean;
   inlineResultMaxBytes: number;
   /** Artifact bytes (large results, files) one owner may keep; 0: no quota. */
@@ -49,7 +54,9 @@ export function loadWorkerEnv(
     ...loadBaseEnv(env),
     concurrency,
     concurrencyByQueue,
-    ackWaitMs: intVar(env, 'WADM_ACK_WAIT_MS', 30_000, { min: 1_000, max: 3_600_000 }),
+    ackWaitMs: env['WADM_ACK_WAIT_MS']
+      ? intVar(env, 'WADM_ACK_WAIT_MS', 0, { min: 1_000, max: 3_600_000 })
+      : undefined,
     graceMs: intVar(env, 'WADM_GRACE_MS', 25_000, { min: 0, max: 3_600_000 }),
     healthPort: portVar(env, 'WADM_HEALTH_PORT', defaults.healthPort),
     healthHost: hostVar(env, 'WADM_HEALTH_HOST', '127.0.0.1'),
@@ -60,7 +67,9 @@ export function loadWorkerEnv(
     artifactsMaxBytes: optionalBytes(env, 'WADM_ARTIFACTS_MAX_BYTES'),
     dlqMaxAgeMs: optionalSeconds(env, 'WADM_DLQ_MAX_AGE_S'),
     dlqMaxBytes: optionalBytes(env, 'WADM_DLQ_MAX_BYTES'),
-    maxAckPending: intVar(env, 'WADM_MAX_ACK_PENDING', 10_000, { min: 1 }),
+    maxAckPending: env['WADM_MAX_ACK_PENDING']
+      ? intVar(env, 'WADM_MAX_ACK_PENDING', 0, { min: 1 })
+      : undefined,
     allowCrash: boolVar(env, 'WADM_ALLOW_CRASH', false),
     inlineResultMaxBytes: intVar(env, 'WADM_INLINE_RESULT_MAX_BYTES', 64 * 1024, {
       min: 0,

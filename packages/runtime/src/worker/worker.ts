@@ -1,15 +1,23 @@
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { parseCancelSubject, subjects, typesOfQueue, type Queue } from '@wadm/contracts';
+import {
+  consumerName,
+  parseCancelSubject,
+  PRIORITIES,
+  STREAMS,
+  subjects,
+  typesOfQueue,
+  type Queue,
+} from '@wadm/contracts';
 import { ArtifactStore } from '../artifacts.js';
-import { RevokedError } from '../errors.js';
+import { RevokedError, ShutdownError } from '../errors.js';
 import { EventPublisher } from '../events.js';
 import type { AnyHandler, HandlerMap } from '../handlers.js';
 import type { Logger } from '../logger.js';
 import { TaskStore } from '../task-store.js';
+import { millis } from '../time.js';
 import { UsageLedger } from '../usage-ledger.js';
 import type { ExecutionDeps, WorkerCounters } from './execution-deps.js';
-import { ShutdownError } from '../errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { QueueRunner } from './queue-runner.js';
 import { runningKey } from './task-execution.js';
@@ -30,8 +38,11 @@ export interface WorkerOptions<Q extends Queue> {
   slots: number | Partial<Record<Q, number>>;
   defaultSlots?: number;
   logger: Logger;
-  /** Must match the consumers' ack_wait: `working()` is sent three times per period. */
-  ackWaitMs: number;
+  /**
+   * The consumers' ack_wait: `working()` is sent three times per period. Unset, it is read
+   * from the consumers (the shortest of them).
+   */
+  ackWaitMs?: number;
   heartbeatMs?: number;
   pullExpiresMs?: number;
   inlineResultMaxBytes?: number;
@@ -116,7 +127,8 @@ export class Worker<Q extends Queue> {
         ),
     );
     for (const r of this.runners) r.start();
-    const tickMs = Math.max(100, Math.floor(this.opts.ackWaitMs / 3));
+    const ackWaitMs = this.opts.ackWaitMs ?? (await consumersAckWaitMs(nc, this.opts.queues));
+    const tickMs = Math.max(100, Math.floor(ackWaitMs / 3));
     this.ticker = setInterval(() => void this.keepAlive(), tickMs);
     this.heartbeat = await Heartbeat.start(nc, this.opts.heartbeatMs ?? 5_000, () => ({
       service: this.opts.service,
@@ -179,4 +191,17 @@ export class Worker<Q extends Queue> {
       }
     }
   }
+}
+
+/** The shortest `ack_wait` among the consumers of these queues, as the server has it. */
+async function consumersAckWaitMs(nc: NatsConnection, queues: readonly Queue[]): Promise<number> {
+  const jsm = await jetstreamManager(nc);
+  let shortest = Infinity;
+  for (const queue of queues) {
+    for (const priority of PRIORITIES) {
+      const info = await jsm.consumers.info(STREAMS.tasks, consumerName(queue, priority));
+      shortest = Math.min(shortest, millis(info.config.ack_wait ?? 0));
+    }
+  }
+  return shortest;
 }
