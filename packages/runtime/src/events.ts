@@ -1,6 +1,6 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { isTerminal, subjects, type TaskEvent, type TaskState } from '@wadm/contracts';
+import { JetStreamWriter } from './jetstream-writer.js';
 import { DURABLE_PUBLISH_RETRIES, isoNow } from './time.js';
 
 export function toEvent(state: TaskState, message?: string): TaskEvent {
@@ -30,16 +30,17 @@ export function toEvent(state: TaskState, message?: string): TaskEvent {
  * never lost to a dropped connection.
  */
 export class EventPublisher {
-  constructor(
-    private readonly nc: NatsConnection,
-    private readonly js: JetStreamClient,
-  ) {}
+  private readonly writer: JetStreamWriter;
+
+  constructor(private readonly nc: NatsConnection) {
+    this.writer = JetStreamWriter.for(nc);
+  }
 
   async publish(state: TaskState, message?: string): Promise<void> {
     const subject = subjects.event(state.owner, state.id);
     const body = JSON.stringify(toEvent(state, message));
     if (isTerminal(state.status)) {
-      await this.js.publish(subject, body, { retries: DURABLE_PUBLISH_RETRIES });
+      await this.writer.publish(subject, body, { retries: DURABLE_PUBLISH_RETRIES });
     } else {
       this.nc.publish(subject, body);
     }

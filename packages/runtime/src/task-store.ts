@@ -12,6 +12,7 @@ import {
   type TaskState,
 } from '@wadm/contracts';
 import { IllegalTransitionError } from './errors.js';
+import { JetStreamWriter } from './jetstream-writer.js';
 
 export interface StoredState {
   state: TaskState;
@@ -30,15 +31,23 @@ export function isCasConflict(err: unknown): boolean {
   );
 }
 
+/** Where the KV client puts a key of TASK_STATE, and the header that makes a put a CAS. */
+const KV_SUBJECT_PREFIX = `$KV.${BUCKETS.taskState}.`;
+const EXPECTED_LAST_SUBJECT_SEQUENCE = 'Nats-Expected-Last-Subject-Sequence';
+
 /**
  * Task states in TASK_STATE. Every write is compare-and-set on the entry's revision, so two
  * writers (a worker finishing, a client cancelling) never overwrite each other blindly.
  */
 export class TaskStore {
-  private constructor(private readonly kv: KV) {}
+  private constructor(
+    private readonly kv: KV,
+    /** Writes go through it; reads, lists and watches through the KV client. */
+    private readonly writer: JetStreamWriter,
+  ) {}
 
   static async open(nc: NatsConnection): Promise<TaskStore> {
-    return new TaskStore(await new Kvm(nc).open(BUCKETS.taskState));
+    return new TaskStore(await new Kvm(nc).open(BUCKETS.taskState), JetStreamWriter.for(nc));
   }
 
   async get(owner: string, taskId: string): Promise<StoredState | null> {
@@ -50,7 +59,7 @@ export class TaskStore {
   /** Writes `state` if no task has this key yet; null when one does. */
   async create(state: TaskState): Promise<StoredState | null> {
     try {
-      const revision = await this.kv.create(stateKey(state.owner, state.id), JSON.stringify(state));
+      const revision = await this.createKey(stateKey(state.owner, state.id), JSON.stringify(state));
       return { state, revision };
     } catch (err) {
       if (isCasConflict(err)) return null;
@@ -84,12 +93,35 @@ export class TaskStore {
       }
       try {
         const revision = current
-          ? await this.kv.update(key, JSON.stringify(next), current.revision)
-          : await this.kv.create(key, JSON.stringify(next));
+          ? await this.put(key, JSON.stringify(next), current.revision)
+          : await this.createKey(key, JSON.stringify(next));
         return { state: next, revision };
       } catch (err) {
         if (!isCasConflict(err)) throw err;
       }
+    }
+  }
+
+  /**
+   * Writes `value` if the key's last revision is `expected` (0: the key has none), as
+   * `kv.update` does, and returns the new revision.
+   */
+  private async put(key: string, value: string, expected: number): Promise<number> {
+    const ack = await this.writer.publish(`${KV_SUBJECT_PREFIX}${key}`, value, {
+      headers: { [EXPECTED_LAST_SUBJECT_SEQUENCE]: String(expected) },
+    });
+    return ack.seq;
+  }
+
+  /** `kv.create`: a key that does not exist, or whose last entry deleted or purged it. */
+  private async createKey(key: string, value: string): Promise<number> {
+    try {
+      return await this.put(key, value, 0);
+    } catch (err) {
+      if (!isCasConflict(err)) throw err;
+      const last = await this.kv.get(key);
+      if (!last || last.operation === 'PUT') throw err;
+      return this.put(key, value, last.revision);
     }
   }
 

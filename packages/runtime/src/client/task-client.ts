@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import {
   ErrorCode,
   HEADERS,
@@ -23,6 +22,7 @@ import {
 } from '@wadm/contracts';
 import { TaskRequestError } from '../errors.js';
 import { EventPublisher } from '../events.js';
+import { JetStreamWriter } from '../jetstream-writer.js';
 import { newTaskState } from '../state-factory.js';
 import { TaskStore } from '../task-store.js';
 import { DURABLE_PUBLISH_RETRIES, isoNow } from '../time.js';
@@ -64,14 +64,14 @@ export interface CancelResult {
 export class TaskClient {
   private constructor(
     private readonly nc: NatsConnection,
-    private readonly js: JetStreamClient,
+    private readonly writer: JetStreamWriter,
     readonly store: TaskStore,
     private readonly events: EventPublisher,
   ) {}
 
   static async open(nc: NatsConnection): Promise<TaskClient> {
-    const js = jetstream(nc);
-    return new TaskClient(nc, js, await TaskStore.open(nc), new EventPublisher(nc, js));
+    const writer = JetStreamWriter.for(nc);
+    return new TaskClient(nc, writer, await TaskStore.open(nc), new EventPublisher(nc));
   }
 
   async submit(req: SubmitRequest): Promise<SubmitResult> {
@@ -208,12 +208,11 @@ export class TaskClient {
     state: TaskState,
     traceparent?: string,
   ): Promise<void> {
-    const h = natsHeaders();
-    if (traceparent) h.set(HEADERS.traceparent, traceparent);
-    await this.js.publish(subjects.task(state.queue, state.priority), JSON.stringify(command), {
-      msgID: command.id ?? state.id,
+    const headers: Record<string, string> = { [HEADERS.msgId]: command.id ?? state.id };
+    if (traceparent) headers[HEADERS.traceparent] = traceparent;
+    await this.writer.publish(subjects.task(state.queue, state.priority), JSON.stringify(command), {
+      headers,
       retries: DURABLE_PUBLISH_RETRIES,
-      headers: h,
     });
   }
 

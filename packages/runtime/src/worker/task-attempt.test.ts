@@ -67,7 +67,7 @@ function depsFor(opts: Partial<Pick<ExecutionDeps, 'inlineResultMaxBytes' | 'usa
   const deps: ExecutionDeps = {
     js,
     store,
-    events: new EventPublisher(nc, js),
+    events: new EventPublisher(nc),
     artifacts,
     handlers: {},
     workerId: 'attempt-test.1',

@@ -95,7 +95,7 @@ export class Worker<Q extends Queue> {
     const deps: ExecutionDeps = {
       js,
       store: await TaskStore.open(nc),
-      events: new EventPublisher(nc, js),
+      events: new EventPublisher(nc),
       artifacts: await ArtifactStore.open(nc),
       handlers: this.opts.handlers as unknown as Record<string, AnyHandler>,
       workerId: this.id,
