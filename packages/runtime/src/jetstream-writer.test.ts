@@ -5,6 +5,7 @@ import {
   TimeoutError,
   type NatsConnection,
 } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
 import { BUCKETS, HEADERS, stateKey, STREAMS, subjects } from '@wadm/contracts';
 import { NatsServer } from '@wadm/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,5 +71,20 @@ describe('jetstream writer', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('JetStreamWriter - reads the last message of a subject: a put, a delete marker, nothing', async () => {
+    const writer = JetStreamWriter.for(nc);
+    const kv = await new Kvm(nc).open(BUCKETS.taskState);
+    const key = stateKey('writer', 'read-1');
+    const stream = `KV_${BUCKETS.taskState}`;
+    const subject = `$KV.${BUCKETS.taskState}.${key}`;
+    expect(await writer.lastMessage(stream, subject)).toBeNull();
+    const revision = await kv.put(key, '{"n":1}');
+    const found = await writer.lastMessage(stream, subject);
+    expect(found).toMatchObject({ seq: revision, operation: undefined });
+    expect(found?.msg.json()).toEqual({ n: 1 });
+    await kv.delete(key);
+    expect((await writer.lastMessage(stream, subject))?.operation).toBe('DEL');
   });
 });

@@ -28,9 +28,17 @@ export interface WriteOptions {
 
 interface Pending {
   subject: string;
-  resolve(ack: PubAck): void;
+  resolve(msg: Msg): void;
   reject(err: Error): void;
   since: number;
+}
+
+/** The last message on a subject, as a direct get returns it. */
+export interface LastMessage {
+  seq: number;
+  /** `KV-Operation`: absent for a put, `DEL` or `PURGE` for a KV delete marker. */
+  operation: string | undefined;
+  msg: Msg;
 }
 
 /** How long a write waits for the stream's answer, as the client's own default. */
@@ -86,7 +94,7 @@ export class JetStreamWriter {
     const tries = Math.max(1, opts.retries ?? 1);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(subject, data, opts.headers);
+        return toPubAck(await this.once(subject, data, opts.headers));
       } catch (err) {
         const transient = err instanceof NoRespondersError || err instanceof TimeoutError;
         if (!transient || attempt + 1 >= tries) throw err;
@@ -96,11 +104,29 @@ export class JetStreamWriter {
     }
   }
 
+  /**
+   * The last message stored on `subject` in `stream` (a stream with `allow_direct`), as
+   * `kv.get` reads a key; null when there is none.
+   */
+  async lastMessage(stream: string, subject: string): Promise<LastMessage | null> {
+    const msg = await this.once(`$JS.API.DIRECT.GET.${stream}.${subject}`, '', undefined);
+    const status = msg.headers?.code ?? 0;
+    if (status === 404) return null;
+    if (status !== 0) {
+      throw new Error(`direct get of ${subject}: ${status} ${msg.headers?.description ?? ''}`);
+    }
+    return {
+      seq: Number(msg.headers?.get('Nats-Sequence')),
+      operation: msg.headers?.get('KV-Operation') || undefined,
+      msg,
+    };
+  }
+
   private once(
     subject: string,
     data: string,
     headers: Readonly<Record<string, string>> | undefined,
-  ): Promise<PubAck> {
+  ): Promise<Msg> {
     return new Promise((resolve, reject) => {
       const token = (this.next++).toString(36);
       this.pending.set(token, { subject, resolve, reject, since: Date.now() });
@@ -123,21 +149,8 @@ export class JetStreamWriter {
     const waiting = this.pending.get(token);
     if (!waiting) return;
     this.pending.delete(token);
-    if (msg.headers?.code === 503) {
-      waiting.reject(new NoRespondersError(waiting.subject));
-      return;
-    }
-    let reply: { stream?: string; seq?: number; duplicate?: boolean; error?: ApiError };
-    try {
-      reply = msg.json();
-    } catch (err) {
-      waiting.reject(new Error('invalid JetStream publish acknowledgement', { cause: err }));
-      return;
-    }
-    if (reply.error) waiting.reject(new JetStreamApiError(reply.error));
-    else if (!reply.stream) waiting.reject(new Error('invalid JetStream publish acknowledgement'));
-    else
-      waiting.resolve({ stream: reply.stream, seq: reply.seq ?? 0, duplicate: !!reply.duplicate });
+    if (msg.headers?.code === 503) waiting.reject(new NoRespondersError(waiting.subject));
+    else waiting.resolve(msg);
   }
 
   private sweep(): void {
@@ -155,4 +168,16 @@ export class JetStreamWriter {
     for (const waiting of this.pending.values()) waiting.reject(err);
     this.pending.clear();
   }
+}
+
+function toPubAck(msg: Msg): PubAck {
+  let reply: { stream?: string; seq?: number; duplicate?: boolean; error?: ApiError };
+  try {
+    reply = msg.json();
+  } catch (err) {
+    throw new Error('invalid JetStream publish acknowledgement', { cause: err });
+  }
+  if (reply.error) throw new JetStreamApiError(reply.error);
+  if (!reply.stream) throw new Error('invalid JetStream publish acknowledgement');
+  return { stream: reply.stream, seq: reply.seq ?? 0, duplicate: !!reply.duplicate };
 }

@@ -33,6 +33,7 @@ export function isCasConflict(err: unknown): boolean {
 
 /** Where the KV client puts a key of TASK_STATE, and the header that makes a put a CAS. */
 const KV_SUBJECT_PREFIX = `$KV.${BUCKETS.taskState}.`;
+const KV_STREAM = `KV_${BUCKETS.taskState}`;
 const EXPECTED_LAST_SUBJECT_SEQUENCE = 'Nats-Expected-Last-Subject-Sequence';
 
 /**
@@ -42,18 +43,28 @@ const EXPECTED_LAST_SUBJECT_SEQUENCE = 'Nats-Expected-Last-Subject-Sequence';
 export class TaskStore {
   private constructor(
     private readonly kv: KV,
-    /** Writes go through it; reads, lists and watches through the KV client. */
+    /** Writes, and reads of one key, go through it; lists and watches through the KV client. */
     private readonly writer: JetStreamWriter,
+    /** The bucket answers direct gets (the default since nats-server 2.9). */
+    private readonly direct: boolean,
   ) {}
 
   static async open(nc: NatsConnection): Promise<TaskStore> {
-    return new TaskStore(await new Kvm(nc).open(BUCKETS.taskState), JetStreamWriter.for(nc));
+    const kv = await new Kvm(nc).open(BUCKETS.taskState);
+    const { streamInfo } = await kv.status();
+    return new TaskStore(kv, JetStreamWriter.for(nc), streamInfo.config.allow_direct === true);
   }
 
   async get(owner: string, taskId: string): Promise<StoredState | null> {
-    const entry = await this.kv.get(stateKey(owner, taskId));
-    if (!entry || entry.operation !== 'PUT') return null;
-    return { state: entry.json<TaskState>(), revision: entry.revision };
+    const key = stateKey(owner, taskId);
+    if (!this.direct) {
+      const entry = await this.kv.get(key);
+      if (!entry || entry.operation !== 'PUT') return null;
+      return { state: entry.json<TaskState>(), revision: entry.revision };
+    }
+    const last = await this.writer.lastMessage(KV_STREAM, `${KV_SUBJECT_PREFIX}${key}`);
+    if (!last || last.operation !== undefined) return null;
+    return { state: last.msg.json<TaskState>(), revision: last.seq };
   }
 
   /** Writes `state` if no task has this key yet; null when one does. */
