@@ -2,7 +2,7 @@
 // `npm start`: the whole system on embedded defaults. With NATS_URL set it uses that server;
 // otherwise it runs a local nats-server with JetStream, its data under .wadm/. Then it
 // provisions the streams, buckets and stores, starts every service and prints what to try.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,12 @@ const WORKERS = [
   { name: 'exports', entry: 'services/exports/dist/main.js', healthPort: 9103 },
 ];
 const GATEWAY = { name: 'gateway', entry: 'services/gateway/dist/main.js', ready: /gateway ready/ };
-const SERVICES = [GATEWAY, ...WORKERS];
+const SCHEDULER = {
+  name: 'scheduler',
+  entry: 'services/scheduler/dist/main.js',
+  ready: /scheduler ready/,
+};
+const SERVICES = [GATEWAY, ...WORKERS, SCHEDULER];
 const WIDTH = Math.max('nats-server'.length, ...SERVICES.map((s) => s.name.length));
 const SECRET_FILE = join(ROOT, '.wadm', 'dev-secret');
 const log = (message) => process.stdout.write(`${'[start]'.padEnd(WIDTH + 2)} ${message}\n`);
@@ -88,6 +93,7 @@ async function main() {
   };
   GATEWAY.env = { WADM_HTTP_PORT: String(ports.http), WADM_WS_PORT: String(ports.ws) };
   for (const worker of WORKERS) worker.healthPort = await choosePort(worker.healthPort);
+  const mail = await notificationSetup(secret);
   const running = SERVICES.map((s) =>
     supervise({
       name: s.name,
@@ -112,6 +118,7 @@ async function main() {
     admin: await signDevToken({ secret, user: 'admin', admin: true }),
   };
   printWhatToTry({ natsUrl, local, tokens, ports });
+  log(mail);
 
   let stopping = false;
   const stop = async () => {
@@ -128,6 +135,33 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * Webhooks are signed with WADM_WEBHOOK_SECRET or one derived from the dev secret (printed, for
+ * a receiver to verify with). Without WADM_SMTP_URL a local SMTP server keeps every mail the
+ * reports service sends as an .eml file under .wadm/mail/. Returns the line to print.
+ */
+async function notificationSetup(secret) {
+  const reports = WORKERS.find((w) => w.name === 'reports');
+  const webhookSecret =
+    process.env.WADM_WEBHOOK_SECRET ??
+    createHmac('sha256', secret).update('wadm-webhook').digest('base64url');
+  reports.env = { WADM_WEBHOOK_SECRET: webhookSecret };
+  const signing = process.env.WADM_WEBHOOK_SECRET
+    ? 'webhooks are signed with WADM_WEBHOOK_SECRET'
+    : `webhooks are signed with the dev secret ${webhookSecret}`;
+  if (process.env.WADM_SMTP_URL) return `mail goes to WADM_SMTP_URL; ${signing}`;
+  const port = await choosePort(Number(process.env.WADM_MAIL_CAPTURE_PORT ?? 2525));
+  const dir = join(ROOT, '.wadm', 'mail');
+  SERVICES.unshift({
+    name: 'mail',
+    entry: 'services/reports/dist/mail-capture-main.js',
+    ready: /mail capture ready/,
+    env: { WADM_MAIL_CAPTURE_PORT: String(port), WADM_MAIL_CAPTURE_DIR: dir },
+  });
+  reports.env.WADM_SMTP_URL = `smtp://127.0.0.1:${port}`;
+  return `mail is captured, not delivered: each message is an .eml file in ${dir}; ${signing}`;
 }
 
 function printWhatToTry({ natsUrl, local, tokens, ports }) {
@@ -151,6 +185,8 @@ function printWhatToTry({ natsUrl, local, tokens, ports }) {
     `  curl -s -X POST ${api}/api/v1/tasks -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
     `       -d '{"type":"backtest.run","params":{"symbol":"BTCUSDT","timeframe":"1h","strategy":{"name":"sma_cross","params":{"fast":10,"slow":50}}}}'`,
     `  curl -s ${api}/api/v1/tasks/ -H "Authorization: Bearer $TOKEN"`,
+    `  curl -s -X POST ${api}/api/v1/tasks/export -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
+    `       -d '{"symbol":"BTCUSDT","timeframe":"1d","format":"xlsx"}'   # then: curl -OJ ${api}/api/v1/tasks/<task_id>/result -H "Authorization: Bearer $TOKEN"`,
     `  npm run wadm -- submit diagnostics.echo --params '{"payload":"hi","sleepMs":2000}' --wait`,
     '  npm run wadm -- list        npm run wadm -- dlq list',
     `  nats --server ${natsUrl} pub tasks.diagnostics.normal '{"type":"diagnostics.echo","params":{"payload":"raw"}}'`,

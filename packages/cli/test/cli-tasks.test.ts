@@ -32,7 +32,7 @@ describe('wadm - against a worker', () => {
     expect(run.code).toBe(0);
     expect(json(run)).toMatchObject({
       replicas: 1,
-      buckets: ['TASK_STATE', 'SCHEDULES', 'WORKERS', 'USAGE'],
+      buckets: ['TASK_STATE', 'SCHEDULES', 'WORKERS', 'USAGE', 'NOTIFY_SENT'],
     });
   });
 

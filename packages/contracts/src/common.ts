@@ -27,3 +27,4 @@ export const IsoTime = Type.String({ format: 'date-time', description: 'ISO-8601
 export const IsoDate = Type.String({ format: 'date', description: 'Calendar day, YYYY-MM-DD' });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const ExportFormat = Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]);
+export type ExportFormat = Static<typeof ExportFormat>;

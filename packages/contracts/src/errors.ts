@@ -23,6 +23,22 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** A user's stored results and artifacts would pass their storage quota. */
   STORAGE_QUOTA_EXCEEDED: 'STORAGE_QUOTA_EXCEEDED',
+  /** `notify.email` with no SMTP server configured (WADM_SMTP_URL). */
+  SMTP_NOT_CONFIGURED: 'SMTP_NOT_CONFIGURED',
+  /** The SMTP server refused the mail for good (a 5xx reply): sending it again cannot help. */
+  SMTP_REJECTED: 'SMTP_REJECTED',
+  /** The SMTP server could not be reached or answered 4xx: retried with backoff. */
+  SMTP_UNAVAILABLE: 'SMTP_UNAVAILABLE',
+  /** `notify.webhook` with no signing secret configured (WADM_WEBHOOK_SECRET). */
+  WEBHOOK_NOT_CONFIGURED: 'WEBHOOK_NOT_CONFIGURED',
+  /** The webhook host resolves to a loopback, private, link-local … address not allow-listed. */
+  WEBHOOK_ADDRESS_REFUSED: 'WEBHOOK_ADDRESS_REFUSED',
+  /** The receiver answered 4xx: the request itself is wrong, retrying cannot help. */
+  WEBHOOK_REJECTED: 'WEBHOOK_REJECTED',
+  /** The receiver answered 3xx: redirects are never followed (the Location may be internal). */
+  WEBHOOK_REDIRECTED: 'WEBHOOK_REDIRECTED',
+  /** 5xx, 408, 429, a timeout or a connection error: retried with backoff. */
+  WEBHOOK_UNAVAILABLE: 'WEBHOOK_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

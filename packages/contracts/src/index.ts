@@ -21,3 +21,5 @@ export * from './catalog/exports.js';
 export * from './access.js';
 export * from './submit-access.js';
 export * from './usage.js';
+export * from './schedule.js';
+export * from './result-file.js';

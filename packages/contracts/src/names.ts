@@ -11,6 +11,8 @@ export const BUCKETS = {
   workers: 'WORKERS',
   /** Result and artifact bytes per user, for the storage quota. */
   usage: 'USAGE',
+  /** Notifications delivered, by task (`<owner>.<taskId>`): a redelivery never sends twice. */
+  notifySent: 'NOTIFY_SENT',
 } as const;
 
 export const OBJECT_STORES = {

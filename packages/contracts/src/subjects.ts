@@ -1,6 +1,7 @@
 import { InvalidSubjectTokenError } from './errors.js';
 import { isValidId, isValidOwner } from './ids.js';
 import { isPriority, isQueue, PRIORITIES, QUEUES, type Priority, type Queue } from './queues.js';
+import { isValidScheduleId } from './schedule.js';
 
 interface TokenRule {
   kind: string;
@@ -13,6 +14,11 @@ const TASK_ID: TokenRule = {
   kind: 'task id',
   valid: isValidId,
   rule: '1 to 128 of [A-Za-z0-9_-]',
+};
+const SCHEDULE_ID: TokenRule = {
+  kind: 'schedule id',
+  valid: isValidScheduleId,
+  rule: '1 to 64 of [A-Za-z0-9_-]',
 };
 const QUEUE: TokenRule = { kind: 'queue', valid: isQueue, rule: `one of ${QUEUES.join(', ')}` };
 const PRIORITY: TokenRule = {
@@ -101,4 +107,21 @@ export function stateKeysOf(owner: string): string {
 /** KV key filter of the states of one task id, whoever owns it. */
 export function stateKeysWithId(taskId: string): string {
   return `*.${token(TASK_ID, taskId)}`;
+}
+
+/** KV key of a schedule in SCHEDULES: `<owner>.<scheduleId>`. */
+export function scheduleKey(owner: string, scheduleId: string): string {
+  return `${token(OWNER, owner)}.${token(SCHEDULE_ID, scheduleId)}`;
+}
+
+export function parseScheduleKey(key: string): { owner: string; scheduleId: string } | null {
+  const parts = key.split('.');
+  if (parts.length !== 2) return null;
+  const [owner, scheduleId] = parts;
+  return isValidOwner(owner) && isValidScheduleId(scheduleId) ? { owner, scheduleId } : null;
+}
+
+/** KV key filter of every schedule of `owner`, or of everyone's with `*`. */
+export function scheduleKeysOf(owner: string): string {
+  return owner === '*' ? '>' : `${token(OWNER, owner)}.>`;
 }

@@ -27,3 +27,4 @@ export {
 export * from './synthetic/generate.js';
 export { aggregateCandles } from './synthetic/aggregate.js';
 export * from './synthetic/demo.js';
+export { describeMissingSeries } from './missing-series.js';

@@ -5,6 +5,19 @@ import { OBJECT_STORES, type ArtifactRef } from '@wadm/contracts';
 /** Asked before each write with its size; throws to refuse it (the storage quota). */
 export type ChargeBytes = (bytes: number) => Promise<void>;
 
+/**
+ * A streamed write charges its owner per this many bytes, before they go on to the store: one
+ * USAGE update per block rather than per chunk.
+ */
+const CHARGE_BLOCK_BYTES = 256 * 1024;
+
+/** What a streamed write stored. */
+export interface StreamedArtifact {
+  ref: ArtifactRef;
+  /** SHA-256 of the stored bytes, lower-case hex (the object store's digest). */
+  sha256: string;
+}
+
 /** Files and large results in the ARTIFACTS object store. */
 export class ArtifactStore {
   private constructor(
@@ -42,4 +55,86 @@ export class ArtifactStore {
   async get(name: string): Promise<Uint8Array | null> {
     return this.os.getBlob(name);
   }
+
+  /**
+   * Stores what `source` yields, as it arrives, never whole in memory. Bytes are charged to the
+   * owner's quota as they flow, ahead of the store; a refusal, or an error of `source` (an
+   * aborted export), fails the write and the object store purges the chunks already sent, so
+   * no partial object is left. Bytes charged before a failure stay charged (the ledger errs
+   * towards refusing).
+   */
+  async putStream(
+    name: string,
+    source: ReadableStream<Uint8Array>,
+    contentType: string,
+    fileName?: string,
+  ): Promise<StreamedArtifact> {
+    const data = this.charge ? chargedStream(source, this.charge) : source;
+    const info = await this.os.put({ name, description: contentType }, data);
+    const ref: ArtifactRef = {
+      store: OBJECT_STORES.artifacts,
+      name,
+      size: info.size,
+      contentType,
+    };
+    if (fileName) ref.fileName = fileName;
+    return { ref, sha256: digestHex(info.digest) };
+  }
+
+  /** Removes an object; false when there was none. */
+  async delete(name: string): Promise<boolean> {
+    const info = await this.os.info(name);
+    if (!info || info.deleted) return false;
+    await this.os.delete(name);
+    return true;
+  }
+}
+
+/** `SHA-256=<base64url>`, the object store's digest, as lower-case hex. */
+export function digestHex(digest: string): string {
+  const b64 = digest.replace(/^SHA-256=/i, '');
+  return Buffer.from(b64.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('hex');
+}
+
+/** `source`, each block of bytes charged before it is passed on. */
+function chargedStream(
+  source: ReadableStream<Uint8Array>,
+  charge: ChargeBytes,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  const release = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    if (heldBytes > 0) await charge(heldBytes);
+    for (const chunk of held) controller.enqueue(chunk);
+    held = [];
+    heldBytes = 0;
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            await release(controller);
+            controller.close();
+            return;
+          }
+          held.push(value);
+          heldBytes += value.byteLength;
+          if (heldBytes >= CHARGE_BLOCK_BYTES) {
+            await release(controller);
+            return;
+          }
+        }
+      } catch (err) {
+        // Refused by the quota, or the source failed: stop the source too.
+        await reader.cancel(err).catch(() => undefined);
+        controller.error(err);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
 }

@@ -14,9 +14,15 @@ export {
   toErrorData,
 } from './errors.js';
 export type { AnyHandler, HandlerMap, TaskContext, TaskHandler } from './handlers.js';
-export { ArtifactStore } from './artifacts.js';
+export { ArtifactStore, digestHex, type StreamedArtifact } from './artifacts.js';
 export { UsageLedger } from './usage-ledger.js';
 export { TaskStore, type StoredState } from './task-store.js';
+export {
+  ScheduleStore,
+  type ScheduleChange,
+  type StoredSchedule,
+} from './schedules/schedule-store.js';
+export { scheduleTimer, scheduleTimingErrors, type ScheduleTimer } from './schedules/timing.js';
 export { Worker, type WorkerOptions, type WorkerStats } from './worker/worker.js';
 export { idempotentId, checkIdempotentReplay } from './client/idempotency.js';
 export {

@@ -253,6 +253,8 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
   await kvm.create(BUCKETS.workers, { history: 1, ttl: 30_000, replicas });
   // One small entry per user; its days expire inside the value, not by a TTL.
   await kvm.create(BUCKETS.usage, { history: 1, replicas });
+  // As long as a task state lives: a redelivery comes long before its state expires.
+  await kvm.create(BUCKETS.notifySent, { history: 1, ttl: 7 * DAY_MS, replicas });
   await ensureArtifacts(nc, jsm, opts, replicas);
   await new Objm(nc).create(OBJECT_STORES.marketData, { replicas });
 }

@@ -1,5 +1,6 @@
-import { ErrorCode, type FieldError, type Timeframe } from '@wadm/contracts';
+import { ErrorCode, type Timeframe } from '@wadm/contracts';
 import {
+  describeMissingSeries,
   InvalidSeriesError,
   MarketDataErrorCode,
   SeriesNotFoundError,
@@ -69,15 +70,8 @@ function unknownSeries(
   stored: SeriesInfo[],
   cause: unknown,
 ): NonRetryableError {
-  const { symbol, timeframe } = params;
-  const names = stored.map((s) => `${s.symbol} ${s.timeframe}`);
-  const available =
-    names.length > 0 ? `stored series: ${names.join(', ')}` : 'no series are stored: import some';
-  // Point at the field to change: the timeframe when the symbol exists in another one.
-  const field: FieldError = stored.some((s) => s.symbol === symbol)
-    ? { path: '/params/timeframe', message: `${symbol} has no ${timeframe} candles` }
-    : { path: '/params/symbol', message: `no candles for ${symbol}` };
-  return new NonRetryableError(`no candles for ${symbol} ${timeframe}; ${available}`, {
+  const { message, field } = describeMissingSeries(params, stored);
+  return new NonRetryableError(message, {
     code: MarketDataErrorCode.SERIES_NOT_FOUND,
     cause,
     fields: [field],

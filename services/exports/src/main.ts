@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { serviceMain } from '@wadm/runtime';
 import { loadEnv } from './env.js';
+import { createHandlers } from './handlers/index.js';
 
-// Serves diagnostics.echo until the exports issue adds the service's own queue and handlers.
-await serviceMain({ service: 'exports', queues: [], handlers: {}, loadEnv });
+await serviceMain({
+  service: 'exports',
+  queues: ['exports', 'maintenance'],
+  loadEnv,
+  handlers: createHandlers,
+});

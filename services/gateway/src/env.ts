@@ -40,6 +40,8 @@ export interface GatewayEnv extends BaseEnv {
   wsMaxConnectionsPerUser: number;
   /** Stream messages one resume may replay; past it the socket is closed with 4413. */
   wsMaxResumeEvents: number;
+  /** WADM_SCHEDULES_PER_USER: schedules one user may own. */
+  schedulesPerUser: number;
   /** MONGODB_URL: candles live in MongoDB when set, else in the MARKET_DATA object store. */
   mongoUrl: string | undefined;
 }
@@ -74,6 +76,7 @@ export function loadEnv(env: EnvSource = process.env): GatewayEnv {
     wsMaxQueuedBytes: intVar(env, 'WADM_WS_MAX_QUEUED_BYTES', 4_194_304, { min: 1_024 }),
     wsMaxConnectionsPerUser: intVar(env, 'WADM_WS_MAX_CONNECTIONS_PER_USER', 20, { min: 1 }),
     wsMaxResumeEvents: intVar(env, 'WADM_WS_MAX_RESUME_EVENTS', 10_000, { min: 1 }),
+    schedulesPerUser: intVar(env, 'WADM_SCHEDULES_PER_USER', 100, { min: 0 }),
     mongoUrl: mongoUrlVar(env),
   };
 }

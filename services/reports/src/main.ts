@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { serviceMain } from '@wadm/runtime';
-import { loadEnv } from './env.js';
+import { loadEnv, QUEUES } from './env.js';
+import { createHandlers } from './handlers/index.js';
 
-// Serves diagnostics.echo until the reports issue adds the service's own queue and handlers.
-await serviceMain({ service: 'reports', queues: [], handlers: {}, loadEnv });
+await serviceMain({ service: 'reports', queues: QUEUES, loadEnv, handlers: createHandlers });

@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import {
   EVERYONE,
   OPERATORS,
@@ -17,8 +17,22 @@ import {
 } from './backtest.js';
 import { AnalysisHistoryResult } from './analysis.js';
 import { EchoParams, EchoResult } from './diagnostics.js';
-import { CandleExportParams, CleanupParams, ExchangeHealthParams } from './exports.js';
-import { DailyReportParams, EmailParams, WebhookParams } from './reports.js';
+import {
+  CandleExportParams,
+  CandleExportResult,
+  CleanupParams,
+  CleanupResult,
+  ExchangeHealthParams,
+  ExchangeHealthResult,
+} from './exports.js';
+import {
+  DailyReportParams,
+  DailyReportResult,
+  EmailParams,
+  EmailResult,
+  WebhookParams,
+  WebhookResult,
+} from './reports.js';
 
 /** Soft limit: the handler's AbortSignal fires. Hard limit: the attempt is abandoned. */
 export interface TimeLimits {
@@ -38,9 +52,6 @@ export interface TaskDefinition<P extends TSchema = TSchema, R extends TSchema =
   /** Params that only some of those roles may use. */
   restrictedParams?: readonly RestrictedParam<Static<P>>[];
 }
-
-/** Results of types whose services have not settled theirs yet: any JSON object. */
-const ObjectResult = Type.Record(Type.String(), Type.Unknown());
 
 const minutes = (m: number): TimeLimits => ({
   softTimeLimitMs: m * 60_000,
@@ -129,7 +140,7 @@ export const TASK_CATALOG = {
     queue: 'reports',
     description: 'Daily market report as PDF, optionally mailed.',
     params: DailyReportParams,
-    result: ObjectResult,
+    result: DailyReportResult,
     limits: minutes(10),
     retry: STANDARD_RETRY,
     roles: EVERYONE,
@@ -146,7 +157,7 @@ export const TASK_CATALOG = {
     queue: 'notify',
     description: 'Sends an email over SMTP.',
     params: EmailParams,
-    result: ObjectResult,
+    result: EmailResult,
     limits: minutes(2),
     retry: { maxAttempts: 5, backoffMs: 10_000, maxBackoffMs: 600_000, jitter: 0.2 },
     roles: OPERATORS,
@@ -155,7 +166,7 @@ export const TASK_CATALOG = {
     queue: 'notify',
     description: 'POSTs a JSON body to a URL.',
     params: WebhookParams,
-    result: ObjectResult,
+    result: WebhookResult,
     limits: minutes(1),
     retry: { maxAttempts: 5, backoffMs: 5_000, maxBackoffMs: 600_000, jitter: 0.2 },
     roles: OPERATORS,
@@ -164,16 +175,17 @@ export const TASK_CATALOG = {
     queue: 'exports',
     description: 'Exports a candle series as CSV or XLSX.',
     params: CandleExportParams,
-    result: ObjectResult,
+    result: CandleExportResult,
     limits: minutes(30),
     retry: STANDARD_RETRY,
     roles: EVERYONE,
   }),
   'maintenance.cleanup': define({
     queue: 'maintenance',
-    description: 'Removes expired artifacts and archived task data.',
+    description:
+      'Removes old terminal task states with their artifacts, old dead letters and silent workers.',
     params: CleanupParams,
-    result: ObjectResult,
+    result: CleanupResult,
     limits: minutes(30),
     retry: STANDARD_RETRY,
     roles: OPERATORS,
@@ -182,7 +194,7 @@ export const TASK_CATALOG = {
     queue: 'maintenance',
     description: 'Checks connectivity to the configured exchanges.',
     params: ExchangeHealthParams,
-    result: ObjectResult,
+    result: ExchangeHealthResult,
     limits: minutes(1),
     retry: { maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0, jitter: 0 },
     roles: OPERATORS,

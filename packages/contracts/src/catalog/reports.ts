@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Email, IsoDate, MarketSymbol } from '../common.js';
+import { ArtifactRef } from '../state.js';
 
 /** `reports.daily`: the daily market PDF, stored in ARTIFACTS and optionally mailed. */
 export const DailyReportParams = Type.Object(
@@ -32,3 +33,48 @@ export const WebhookParams = Type.Object(
   { additionalProperties: false },
 );
 export type WebhookParams = Static<typeof WebhookParams>;
+
+/**
+ * `notify.email`'s result. `alreadySent`: a redelivery found the mail sent by an earlier attempt
+ * and sent nothing (the other fields are that attempt's).
+ */
+export const EmailResult = Type.Object({
+  /** The Message-ID header, derived from the task: the same for every attempt. */
+  messageId: Type.String(),
+  accepted: Type.Array(Type.String()),
+  rejected: Type.Array(Type.String()),
+  /** The SMTP server's last reply, e.g. `250 OK: queued as …`. */
+  response: Type.String(),
+  sentAt: Type.String(),
+  alreadySent: Type.Boolean(),
+});
+export type EmailResult = Static<typeof EmailResult>;
+
+/** `notify.webhook`'s result; `alreadySent` as for email. */
+export const WebhookResult = Type.Object({
+  /** The receiver's HTTP status (2xx). */
+  status: Type.Integer(),
+  /** The address the request went to, checked before connecting. */
+  address: Type.String(),
+  durationMs: Type.Number(),
+  sentAt: Type.String(),
+  alreadySent: Type.Boolean(),
+});
+export type WebhookResult = Static<typeof WebhookResult>;
+
+/** `reports.daily`'s result: the PDF in ARTIFACTS and what it holds. */
+export const DailyReportResult = Type.Object({
+  /** `reports/daily/<date>/<owner>/<taskId>.pdf` in ARTIFACTS; the result route streams it. */
+  artifact: ArtifactRef,
+  date: IsoDate,
+  symbols: Type.Array(MarketSymbol),
+  pages: Type.Integer({ minimum: 1 }),
+  bytes: Type.Integer({ minimum: 0 }),
+  /** SHA-256 of the file, lower-case hex: the same params and candles give the same bytes. */
+  sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  /** Set when `emailTo` was given: the mail that carried the PDF. */
+  emailed: Type.Optional(
+    Type.Object({ messageId: Type.String(), accepted: Type.Array(Type.String()) }),
+  ),
+});
+export type DailyReportResult = Static<typeof DailyReportResult>;

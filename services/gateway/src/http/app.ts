@@ -14,6 +14,7 @@ import { dlqRoutes } from './routes/dlq.js';
 import { marketDataRoutes } from './routes/market-data.js';
 import { metaRoutes } from './routes/meta.js';
 import { resultRoutes } from './routes/results.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { taskRoutes } from './routes/tasks.js';
 import { StorageQuota } from './storage-quota.js';
 import { Submitter } from './submitter.js';
@@ -78,6 +79,7 @@ export function createApp(deps: GatewayDeps): ApiApp {
   resultRoutes(api, services);
   dlqRoutes(api, services);
   marketDataRoutes(api, services);
+  scheduleRoutes(api, services);
 
   const auth = authenticate(deps.verify);
   app.use(errorHandler(deps.logger));

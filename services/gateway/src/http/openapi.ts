@@ -55,6 +55,7 @@ const PROBLEM_RESPONSES: Record<number, string> = {
   410: 'The result artifact expired',
   413: 'Body over the size limit, or params too large for one task',
   415: 'Body is not of the media type the operation takes (application/json, UTF-8, unless said)',
+  416: 'The Range starts past the end of the file; Content-Range gives its size',
   422: 'The CSV has bad rows (listed with their line numbers in `errors`); nothing was imported',
   429: 'Too many unfinished tasks; see Retry-After',
   503: 'NATS unavailable; see Retry-After',
@@ -244,7 +245,17 @@ export function buildOpenApi(version = readPackageVersion()): OpenApiDocument {
                 'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
               },
             },
-            ...problems(401, 404, 409, 410, 503),
+            '206': {
+              description:
+                'The bytes a `Range` header asked for (one range), with Content-Range: a ' +
+                'broken download resumes here. Files carry an ETag (their SHA-256) and ' +
+                'Accept-Ranges; `If-Range` with another ETag gets the whole file (200).',
+              content: {
+                'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+              },
+            },
+            '304': { description: '`If-None-Match` named the ETag of the file: unchanged' },
+            ...problems(401, 404, 409, 410, 416, 503),
           },
         },
       },

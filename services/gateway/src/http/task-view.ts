@@ -1,4 +1,4 @@
-import type { TaskState } from '@wadm/contracts';
+import { resultFile, type TaskState } from '@wadm/contracts';
 import type { TaskAccepted, TaskLinks, TaskView } from './schemas.js';
 
 export const API_PREFIX = '/api/v1';
@@ -41,10 +41,13 @@ export function taskView(s: TaskState, opts: { withResult: boolean }): TaskView 
   if (s.revokeRequested) view.revoke_requested = true;
   if (s.retryOf) view.retry_of = s.retryOf;
   if (s.idempotencyKey) view.idempotency_key = s.idempotencyKey;
-  if (s.resultRef) {
-    view.artifact = { content_type: s.resultRef.contentType, size: s.resultRef.size };
-    if (s.resultRef.fileName) view.artifact.file_name = s.resultRef.fileName;
-  } else if (opts.withResult && s.status === 'SUCCESS') {
+  // The file the result route streams: a large result moved to ARTIFACTS, or an export's file.
+  const file = s.status === 'SUCCESS' ? resultFile(s) : null;
+  if (file) {
+    view.artifact = { content_type: file.contentType, size: file.size };
+    if (file.fileName) view.artifact.file_name = file.fileName;
+  }
+  if (!s.resultRef && opts.withResult && s.status === 'SUCCESS') {
     view.result = s.result ?? null;
   }
   return view;
