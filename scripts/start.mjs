@@ -12,6 +12,7 @@ import { signDevToken } from '@wadm/auth';
 import { openCandleStore, seedDemoData } from '@wadm/market-data';
 import { provision } from '@wadm/runtime';
 import { choosePort, findOrInstallNatsServer, startNatsServer } from './start/nats.mjs';
+import { WORKER_NODE_FLAGS } from './start/node-flags.mjs';
 import { prefixLines, supervise } from './start/supervise.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -98,7 +99,7 @@ async function main() {
     supervise({
       name: s.name,
       command: process.execPath,
-      args: [join(ROOT, s.entry)],
+      args: [...(WORKERS.includes(s) ? WORKER_NODE_FLAGS : []), join(ROOT, s.entry)],
       env: {
         NATS_URL: natsUrl,
         WADM_INSTANCE: `dev-${s.name}`,

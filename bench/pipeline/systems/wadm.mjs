@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { STREAMS, SYSTEM_OWNER, consumerName, subjects } from '@wadm/contracts';
 import { TaskClient, connectNats, provision } from '@wadm/runtime';
+import { WORKER_NODE_FLAGS } from '../../../scripts/start/node-flags.mjs';
 import { RssSampler, Tracker, log, measure, sleep, spawnChild, startNatsServer } from '../lib.mjs';
 
 // BENCH_WADM_SERVICE_MAIN: another build of the service (e.g. a patched runtime) to compare.
@@ -43,8 +44,12 @@ export async function run({ concurrency, scope, ...phases }) {
   });
   await nc.flush();
 
-  // BENCH_WORKER_NODE_ARGS: extra node flags for the worker, e.g. --cpu-prof.
-  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The worker runs with the flags `npm start` gives it; BENCH_WORKER_NODE_ARGS replaces them
+  // (e.g. --cpu-prof, or '' set to a space for V8's defaults).
+  const nodeArgs =
+    process.env.BENCH_WORKER_NODE_ARGS === undefined
+      ? WORKER_NODE_FLAGS
+      : process.env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean);
   const worker = spawnChild(scope, 'wadm-worker', process.execPath, [...nodeArgs, SERVICE_MAIN], {
     env: {
       NATS_URL: server.url,
@@ -75,7 +80,7 @@ export async function run({ concurrency, scope, ...phases }) {
     ...memory,
     worker_concurrency: concurrency,
     server_peak_rss_mb: serverMemory.worker_peak_rss_mb,
-    notes: `nats-server ${server.url} file storage, provision() defaults; worker: node services/backtest/dist/main.js WADM_CONCURRENCY=${concurrency}; TaskClient.submit() → SUCCESS event on events.tasks.system.>`,
+    notes: `nats-server ${server.url} file storage, provision() defaults; worker: node ${nodeArgs.join(' ')} services/backtest/dist/main.js WADM_CONCURRENCY=${concurrency}; TaskClient.submit() → SUCCESS event on events.tasks.system.>`,
     ...(failures ? { failed_tasks: failures } : {}),
     ...(tracker.unknown ? { unknown_completions: tracker.unknown } : {}),
   };
