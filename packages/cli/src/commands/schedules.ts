@@ -36,6 +36,15 @@ function ownerOf(raw: string | undefined, command: string): string {
   return checkOwner(raw, command) ?? SYSTEM_OWNER;
 }
 
+/** The schedule a command names: `<id>` and `--owner`, checked. */
+function targetOf(
+  values: { owner?: string | undefined },
+  positionals: readonly string[],
+  command: string,
+): { owner: string; id: string } {
+  return { owner: ownerOf(values.owner, command), id: checkScheduleId(positionals[0], command) };
+}
+
 async function openStore(ctx: CommandContext): Promise<ScheduleStore> {
   return ScheduleStore.open(await ctx.connect());
 }
@@ -188,9 +197,7 @@ const rmCommand = defineCommand({
   positionals: [idArg],
   options: { owner: ownerOption },
   async run(ctx, { values, positionals }) {
-    const name = 'schedules rm';
-    const owner = ownerOf(values.owner, name);
-    const id = checkScheduleId(positionals[0], name);
+    const { owner, id } = targetOf(values, positionals, 'schedules rm');
     if (!(await (await openStore(ctx)).delete(owner, id))) throw notFound(owner, id);
     if (ctx.json) ctx.out.json({ owner, id, deleted: true });
     else ctx.out.line(`deleted ${owner}.${id}`);
@@ -205,9 +212,7 @@ function toggle(action: 'pause' | 'resume', enabled: boolean) {
     positionals: [idArg],
     options: { owner: ownerOption },
     async run(ctx, { values, positionals }) {
-      const name = `schedules ${action}`;
-      const owner = ownerOf(values.owner, name);
-      const id = checkScheduleId(positionals[0], name);
+      const { owner, id } = targetOf(values, positionals, `schedules ${action}`);
       const now = new Date().toISOString();
       const stored = await (
         await openStore(ctx)
@@ -228,9 +233,7 @@ const runCommand = defineCommand({
   positionals: [idArg],
   options: { owner: ownerOption },
   async run(ctx, { values, positionals }) {
-    const name = 'schedules run';
-    const owner = ownerOf(values.owner, name);
-    const id = checkScheduleId(positionals[0], name);
+    const { owner, id } = targetOf(values, positionals, 'schedules run');
     const nc = await ctx.connect();
     const stored = await (await ScheduleStore.open(nc)).get(owner, id);
     if (!stored) throw notFound(owner, id);
