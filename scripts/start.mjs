@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { signDevToken } from '@wadm/auth';
 import { openCandleStore, seedDemoData } from '@wadm/market-data';
-import { provision } from '@wadm/runtime';
+import { NATS_ROLES, provision, renderNatsAuthorization } from '@wadm/runtime';
 import { choosePort, findOrInstallNatsServer, startNatsServer } from './start/nats.mjs';
 import { WORKER_NODE_FLAGS } from './start/node-flags.mjs';
 import { prefixLines, supervise } from './start/supervise.mjs';
@@ -32,6 +32,22 @@ const WIDTH = Math.max('nats-server'.length, ...SERVICES.map((s) => s.name.lengt
 const SECRET_FILE = join(ROOT, '.wadm', 'dev-secret');
 const log = (message) => process.stdout.write(`${'[start]'.padEnd(WIDTH + 2)} ${message}\n`);
 
+/**
+ * WADM_NATS_AUTH=1 (local server only): it gets the users and permissions of deploy/nats (one
+ * per service, packages/runtime/src/nats-permissions.ts), with passwords made for this run and
+ * kept in .wadm/nats-users.json; each service connects as its own user.
+ */
+const NATS_USERS =
+  process.env.WADM_NATS_AUTH === '1' && !process.env.NATS_URL
+    ? Object.fromEntries(NATS_ROLES.map((role) => [role, randomBytes(18).toString('base64url')]))
+    : undefined;
+
+/** The env that makes a service connect as `role`; none without WADM_NATS_AUTH. */
+function natsUserEnv(role) {
+  const pass = NATS_USERS?.[role];
+  return pass ? { WADM_NATS_USER: role, WADM_NATS_PASSWORD: pass } : {};
+}
+
 async function startLocalNats() {
   const binary = findOrInstallNatsServer(log);
   const port = await choosePort(Number(process.env.WADM_NATS_PORT ?? 4222));
@@ -44,7 +60,13 @@ async function startLocalNats() {
     monitorPort,
     dataDir: join(ROOT, '.wadm', 'nats'),
     output,
+    extraConfig: NATS_USERS ? renderNatsAuthorization(NATS_USERS) : undefined,
   });
+  if (NATS_USERS) {
+    const file = join(ROOT, '.wadm', 'nats-users.json');
+    writeFileSync(file, JSON.stringify(NATS_USERS, null, 2), { mode: 0o600 });
+    log(`NATS users and permissions on (WADM_NATS_AUTH=1); passwords in .wadm/nats-users.json`);
+  }
   log(`${server.version} with JetStream at ${server.url}, data in .wadm/nats/`);
   return { ...server, monitorPort };
 }
@@ -78,9 +100,12 @@ async function seedDemo(nc) {
 async function main() {
   const local = process.env.NATS_URL ? undefined : await startLocalNats();
   const natsUrl = process.env.NATS_URL ?? local.url;
-  const nc = await connect({ servers: natsUrl.split(','), timeout: 10_000 }).catch((err) => {
-    throw new Error(`cannot reach NATS at ${natsUrl}: ${err.message}`);
-  });
+  const admin = NATS_USERS ? { user: 'provision', pass: NATS_USERS.provision } : {};
+  const nc = await connect({ servers: natsUrl.split(','), timeout: 10_000, ...admin }).catch(
+    (err) => {
+      throw new Error(`cannot reach NATS at ${natsUrl}: ${err.message}`);
+    },
+  );
   await provision(nc);
   log(`provisioned streams, consumers, buckets and object stores on ${natsUrl}`);
   await seedDemo(nc);
@@ -99,7 +124,11 @@ async function main() {
     supervise({
       name: s.name,
       command: process.execPath,
-      args: [...(WORKERS.includes(s) ? WORKER_NODE_FLAGS : []), join(ROOT, s.entry)],
+      // The scheduler too: its heap is small whatever it holds (10,000 schedules: BENCHMARKS.md).
+      args: [
+        ...(WORKERS.includes(s) || s === SCHEDULER ? WORKER_NODE_FLAGS : []),
+        join(ROOT, s.entry),
+      ],
       env: {
         NATS_URL: natsUrl,
         WADM_INSTANCE: `dev-${s.name}`,
@@ -107,6 +136,7 @@ async function main() {
         WADM_JWT_SECRET: secret,
         WADM_ALLOW_CRASH: process.env.WADM_ALLOW_CRASH ?? '1',
         ...(s.healthPort ? { WADM_HEALTH_PORT: String(s.healthPort) } : {}),
+        ...natsUserEnv(s.name),
         ...s.env,
       },
       width: WIDTH,
@@ -115,7 +145,7 @@ async function main() {
   );
   await Promise.all(running.map((r) => r.ready));
   const tokens = {
-    demo: await signDevToken({ secret, user: 'demo' }),
+    demo: await signDevToken({ secret, user: 'demo', email: 'demo@wadm.local' }),
     admin: await signDevToken({ secret, user: 'admin', admin: true }),
   };
   printWhatToTry({ natsUrl, local, tokens, ports });
@@ -183,6 +213,10 @@ function printWhatToTry({ natsUrl, local, tokens, ports }) {
     '',
     'Try, in another terminal:',
     `  export NATS_URL=${natsUrl} TOKEN=${tokens.demo}`,
+    // The CLI submits and reads as the gateway does.
+    ...(NATS_USERS
+      ? [`  export WADM_NATS_USER=gateway WADM_NATS_PASSWORD=${NATS_USERS.gateway}`]
+      : []),
     `  curl -s -X POST ${api}/api/v1/tasks -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
     `       -d '{"type":"backtest.run","params":{"symbol":"BTCUSDT","timeframe":"1h","strategy":{"name":"sma_cross","params":{"fast":10,"slow":50}}}}'`,
     `  curl -s ${api}/api/v1/tasks/ -H "Authorization: Bearer $TOKEN"`,

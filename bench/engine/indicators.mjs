@@ -6,7 +6,7 @@
 // this compares throughput, not values; the engine's values are tested against TA-Lib's.
 import * as ti from 'technicalindicators';
 import * as ts from 'trading-signals';
-import { engine, talib } from './lib.mjs';
+import { analysis, talib } from './lib.mjs';
 
 export const LIBRARIES = ['wadm', 'talib', 'technicalindicators', 'trading-signals'];
 
@@ -33,28 +33,28 @@ const hlAt = (c, i) => ({ high: c.high[i], low: c.low[i] });
 export const INDICATORS = [
   {
     name: 'SMA(20)',
-    wadm: (c) => () => engine.sma(c.close, 20),
+    wadm: (c) => () => analysis.sma(c.close, 20),
     talib: (c, p, last) => ta('SMA', p, { inReal: p.close, optInTimePeriod: 20 }, last),
     technicalindicators: (c, p) => () => ti.SMA.calculate({ period: 20, values: p.close }),
     'trading-signals': stream(() => new ts.SMA(20), closeAt),
   },
   {
     name: 'EMA(20)',
-    wadm: (c) => () => engine.ema(c.close, 20),
+    wadm: (c) => () => analysis.ema(c.close, 20),
     talib: (c, p, last) => ta('EMA', p, { inReal: p.close, optInTimePeriod: 20 }, last),
     technicalindicators: (c, p) => () => ti.EMA.calculate({ period: 20, values: p.close }),
     'trading-signals': stream(() => new ts.EMA(20), closeAt),
   },
   {
     name: 'RSI(14)',
-    wadm: (c) => () => engine.rsi(c.close, 14),
+    wadm: (c) => () => analysis.rsi(c.close, 14),
     talib: (c, p, last) => ta('RSI', p, { inReal: p.close, optInTimePeriod: 14 }, last),
     technicalindicators: (c, p) => () => ti.RSI.calculate({ period: 14, values: p.close }),
     'trading-signals': stream(() => new ts.RSI(14), closeAt),
   },
   {
     name: 'MACD(12,26,9)',
-    wadm: (c) => () => engine.macd(c.close, 12, 26, 9),
+    wadm: (c) => () => analysis.macd(c.close, 12, 26, 9),
     talib: (c, p, last) =>
       ta(
         'MACD',
@@ -83,7 +83,7 @@ export const INDICATORS = [
   },
   {
     name: 'BBANDS(20,2)',
-    wadm: (c) => () => engine.bollinger(c.close, 20, 2),
+    wadm: (c) => () => analysis.bollinger(c.close, 20, 2),
     talib: (c, p, last) =>
       ta(
         'BBANDS',
@@ -103,7 +103,7 @@ export const INDICATORS = [
   },
   {
     name: 'ATR(14)',
-    wadm: (c) => () => engine.atr(c.high, c.low, c.close, 14),
+    wadm: (c) => () => analysis.atr(c.high, c.low, c.close, 14),
     talib: (c, p, last) =>
       ta('ATR', p, { high: p.high, low: p.low, close: p.close, optInTimePeriod: 14 }, last),
     technicalindicators: (c, p) => () =>
@@ -112,7 +112,7 @@ export const INDICATORS = [
   },
   {
     name: 'Donchian(20)',
-    wadm: (c) => () => engine.donchian(c.high, c.low, 20),
+    wadm: (c) => () => analysis.donchian(c.high, c.low, 20),
     // TA-Lib has no Donchian channel: MAX of highs and MIN of lows make one.
     talib: (c, p, last) => {
       const max = ta('MAX', p, { inReal: p.high, optInTimePeriod: 20 }, last);

@@ -1,5 +1,6 @@
-// Shared pieces of the engine benchmark (bench/engine/run.mjs): the engine, TA-Lib, the data
-// set, the machine's description and the timer. Needs the workspace built (`pnpm run build`).
+// Shared pieces of the engine benchmark (bench/engine/run.mjs): the engine, the indicators,
+// TA-Lib, the data set, the machine's description and the timer. Needs the workspace built
+// (`pnpm run build`).
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -9,8 +10,13 @@ const backtestDir = new URL('../../services/backtest/', import.meta.url);
 /** The built engine: run `pnpm run build` (or `tsc --build services/backtest`) first. */
 export const engine = await import(new URL('dist/engine/index.js', backtestDir).href);
 
-/** TA-Lib's native binding, a devDependency of the backtest service. */
-export const talib = createRequire(new URL('package.json', backtestDir))('talib');
+const analysisDir = new URL('../../packages/analysis/', import.meta.url);
+
+/** The built indicators and analyses the engine uses (`@wadm/analysis`). */
+export const analysis = await import(new URL('dist/index.js', analysisDir).href);
+
+/** TA-Lib's native binding, a devDependency of the analysis package. */
+export const talib = createRequire(new URL('package.json', analysisDir))('talib');
 
 const marketData = await import(
   new URL('../../packages/market-data/dist/index.js', import.meta.url).href

@@ -70,7 +70,8 @@ function inUse(port) {
 }
 
 /** Starts nats-server with JetStream; resolves with its URL once it accepts clients. */
-export async function startNatsServer({ binary, port, monitorPort, dataDir, output }) {
+/** `extraConfig`: appended to the config, e.g. the `authorization {}` block of WADM_NATS_AUTH=1. */
+export async function startNatsServer({ binary, port, monitorPort, dataDir, output, extraConfig }) {
   mkdirSync(dataDir, { recursive: true });
   const config = join(dataDir, 'nats-server.conf');
   writeFileSync(
@@ -80,8 +81,11 @@ export async function startNatsServer({ binary, port, monitorPort, dataDir, outp
       `listen: 127.0.0.1:${port}`,
       `http: 127.0.0.1:${monitorPort}`,
       `jetstream { store_dir: "${join(dataDir, 'store')}" }`,
+      extraConfig ?? '',
       '',
     ].join('\n'),
+    // It may hold passwords (WADM_NATS_AUTH=1).
+    { mode: 0o600 },
   );
   const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
   // Detached like the services: on Ctrl-C it must outlive them, so they can finish cleanly.

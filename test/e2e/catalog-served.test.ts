@@ -84,7 +84,11 @@ function paramsOf(type: TaskType): Record<string, unknown> {
     'reports.daily': { date: day, symbols: ['BTCUSDT'] },
     'notify.email': { to: ['ops@example.com'], subject: 'hi', text: 'hi' },
     'notify.webhook': { url: `${localUrl}/hook`, body: { hi: 1 } },
+    'alerts.evaluate': {},
     'exports.candles': { symbol: 'BTCUSDT', timeframe: '1h', format: 'csv' },
+    // Leaves PENDING whatever it finds: a task id never used fails at once, in words.
+    'exports.backtest': { taskId: 'no-such-backtest', format: 'xlsx' },
+    'exports.tasks': { format: 'csv' },
     'maintenance.cleanup': { olderThanDays: 30, dryRun: true },
     'maintenance.exchange_health': { exchanges: ['binance'] },
   };

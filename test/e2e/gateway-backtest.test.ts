@@ -3,6 +3,7 @@
 // outside both services, because neither service's tests may depend on the other service.
 import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { ConformanceChecker } from '@wadm/api-client';
 import { signDevToken } from '@wadm/auth';
 import { BacktestRunResult, validate } from '@wadm/contracts';
 import { openCandleStore, seedDemoData } from '@wadm/market-data';
@@ -61,10 +62,24 @@ async function api(token: string, method: string, path: string, body?: unknown) 
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  const text = await res.text();
+  // Every answer must be what /openapi.json says it is (status, headers, body).
+  checker ??= new ConformanceChecker(
+    (await (await fetch(`http://127.0.0.1:${port}/openapi.json`)).json()) as object,
+  );
+  const mismatches = checker.check({
+    method,
+    path,
+    status: res.status,
+    headers: Object.fromEntries(res.headers),
+    text,
+  });
+  expect(mismatches).toEqual([]);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read any shape
-  const json: any = await res.json();
+  const json: any = JSON.parse(text);
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', json };
 }
+let checker: ConformanceChecker | undefined;
 
 describe('gateway and backtest processes', () => {
   it('e2e - a backtest submitted over REST runs on the demo data and its result comes back', async () => {

@@ -57,6 +57,11 @@ describe('import boundaries', () => {
   it.each([
     ['services/gateway/src/x.ts', "import { Worker } from '@wadm/runtime/src/worker/worker.js';"],
     ['services/gateway/src/x.ts', "import { subjects } from '@wadm/contracts/dist/subjects.js';"],
+    ['services/reports/src/x.ts', "import { rsi } from '@wadm/analysis/src/indicators/rsi.js';"],
+    [
+      'services/backtest/src/engine/x.ts',
+      "import { sma } from '../../../../packages/analysis/src/index.js';",
+    ],
     ['services/gateway/src/x.ts', "import { x } from '../../../packages/runtime/src/index.js';"],
     ['packages/runtime/src/x.ts', "import { subjects } from '../../contracts/src/subjects.js';"],
     ['packages/runtime/test/fixtures/x.mjs', "import '../../../testkit/src/index.js';"],
@@ -100,9 +105,17 @@ describe('import boundaries', () => {
       ],
     ],
     [
-      'services/backtest/src/engine/indicators/x.test.ts',
-      ["import { candlesOf } from '../../../test/engine/candles.js';"],
+      'packages/analysis/src/indicators/x.test.ts',
+      ["import { talibColumn } from '../../test/talib.js';"],
     ],
+    [
+      'services/backtest/src/engine/x.test.ts',
+      [
+        "import { rsi, analyzeHistory } from '@wadm/analysis';",
+        "import { candlesOf } from '@wadm/analysis/testing';",
+      ],
+    ],
+    ['services/reports/src/report/x.ts', ["import { atr, macd, sma } from '@wadm/analysis';"]],
     ['packages/runtime/test/x.test.ts', ["import { provision } from '../src/index.js';"]],
     ['packages/runtime/src/bin/x.ts', ["import { serviceMain } from '../index.js';"]],
     [

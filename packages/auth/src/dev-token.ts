@@ -6,6 +6,8 @@ export interface DevTokenOptions {
   admin?: boolean;
   /** Adds the `system` role (a service account). @defaultValue `false` */
   system?: boolean;
+  /** The `email` claim: where the user's own notifications may go. */
+  email?: string;
   /** jose time span, e.g. `12h`. @defaultValue `12h` */
   expiresIn?: string;
   issuer?: string;
@@ -18,7 +20,7 @@ export interface DevTokenOptions {
  */
 export async function signDevToken(opts: DevTokenOptions): Promise<string> {
   const roles = [...(opts.admin ? ['admin'] : []), ...(opts.system ? ['system'] : [])];
-  let jwt = new SignJWT({ roles })
+  let jwt = new SignJWT({ roles, ...(opts.email ? { email: opts.email } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(opts.user)
     .setIssuedAt()

@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsCredentialsFromEnv } from '@wadm/runtime';
 import { FailureError } from './errors.js';
 
 export const DEFAULT_SERVER = 'nats://127.0.0.1:4222';
@@ -28,6 +29,8 @@ export async function openConnection(server: string): Promise<NatsConnection> {
     return await connect({
       servers,
       name: 'wadm-cli',
+      // WADM_NATS_USER/WADM_NATS_PASSWORD where the server has users (the provisioning Job).
+      ...natsCredentialsFromEnv(process.env),
       timeout: CONNECT_TIMEOUT_MS,
       // A blip during `watch` is survived; a server that stays away ends the command.
       maxReconnectAttempts: 5,

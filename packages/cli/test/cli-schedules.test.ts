@@ -41,6 +41,25 @@ describe('wadm schedules', () => {
     expect(json(await cli('schedules', 'resume', 'probe', '--json'))).toMatchObject({
       enabled: true,
     });
+    const edited = json(
+      await cli(
+        'schedules',
+        'edit',
+        'probe',
+        '--cron',
+        '0 8 * * *',
+        '--jitter-ms',
+        '500',
+        '--json',
+      ),
+    ) as Schedule;
+    expect(edited).toMatchObject({ id: 'probe', cron: '0 8 * * *', jitterMs: 500 });
+    expect(edited.every).toBeUndefined();
+    expect(edited.task.params).toEqual({ payload: 'p' });
+    const badEdit = await cli('schedules', 'edit', 'probe', '--params', '{"sleepMs":-1}');
+    expect(badEdit.code).toBe(2);
+    expect(badEdit.stderr).toMatch(/\/task\/params\/sleepMs/);
+
     const run = json(await cli('schedules', 'run', 'probe', '--json')) as TaskState;
     expect(run).toMatchObject({ owner: 'system', type: 'diagnostics.echo', status: 'PENDING' });
     expect(run.idempotencyKey).toMatch(/^probe@manual@/);

@@ -32,7 +32,17 @@ describe('wadm - against a worker', () => {
     expect(run.code).toBe(0);
     expect(json(run)).toMatchObject({
       replicas: 1,
-      buckets: ['TASK_STATE', 'SCHEDULES', 'WORKERS', 'USAGE', 'NOTIFY_SENT'],
+      buckets: [
+        'TASK_STATE',
+        'SCHEDULES',
+        'WORKERS',
+        'USAGE',
+        'NOTIFY_SENT',
+        'WEBHOOKS',
+        'ALERTS',
+        'ALERT_STATE',
+        'EXCHANGE_HEALTH',
+      ],
     });
   });
 

@@ -23,7 +23,16 @@ describe('wadm token', () => {
     expect(principal).toEqual({ user: 'scheduler', admin: false, system: true });
   });
 
-  it('refuses a bad user or lifetime before signing anything', async () => {
+  it('--email puts the address a user may send notifications to in the token', async () => {
+    const run = await wadm(['token', '--user', 'alice', '--email', 'alice@example.com'], {
+      env: { WADM_JWT_SECRET: secret },
+    });
+    expect(run.code).toBe(0);
+    const principal = await createVerifier({ secret })(run.stdout.trim());
+    expect(principal).toMatchObject({ user: 'alice', email: 'alice@example.com' });
+  });
+
+  it('refuses a bad user, address or lifetime before signing anything', async () => {
     const env = { WADM_JWT_SECRET: secret };
     const badUser = await wadm(['token', '--user', 'a.b'], { env });
     expect(badUser.code).toBe(2);
@@ -32,5 +41,8 @@ describe('wadm token', () => {
     expect(noUser.stderr).toMatch(/--user is required/);
     const badSpan = await wadm(['token', '--user', 'a', '--expires', 'soon'], { env });
     expect(badSpan.stderr).toMatch(/--expires must look like/);
+    const badEmail = await wadm(['token', '--user', 'a', '--email', 'nobody'], { env });
+    expect(badEmail.code).toBe(2);
+    expect(badEmail.stderr).toMatch(/--email must be an address/);
   });
 });

@@ -39,6 +39,8 @@ export const ErrorCode = {
   WEBHOOK_REDIRECTED: 'WEBHOOK_REDIRECTED',
   /** 5xx, 408, 429, a timeout or a connection error: retried with backoff. */
   WEBHOOK_UNAVAILABLE: 'WEBHOOK_UNAVAILABLE',
+  /** `notify.webhook` names a destination its owner has not registered (or has deleted). */
+  WEBHOOK_NOT_REGISTERED: 'WEBHOOK_NOT_REGISTERED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

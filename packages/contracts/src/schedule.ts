@@ -65,7 +65,11 @@ export const ScheduleSpec = Type.Object(
      * recorded as skipped. @defaultValue 0 (missed fires are skipped)
      */
     catchupWindowMs: Type.Integer({ minimum: 0, maximum: SCHEDULE_MAX_CATCHUP_MS, default: 0 }),
-    /** Reserved: spread fires over this many ms (not applied yet). */
+    /**
+     * Each fire runs up to this many ms after its time, by an amount derived from the schedule
+     * and the time (the same on every replica), so schedules sharing a time do not fire at
+     * once. The task id still derives from the time itself.
+     */
     jitterMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000 })),
   },
   { additionalProperties: false },
@@ -136,6 +140,20 @@ export function scheduleSpecErrors(spec: unknown, root = ''): FieldError[] {
     message: f.message,
   }));
 }
+
+/** Most fire times one backfill request may submit. */
+export const SCHEDULE_BACKFILL_MAX_FIRES = 1_000;
+
+/** `POST /schedules/{id}/backfill`: fire every time of the schedule in [from, to], past only. */
+export const ScheduleBackfillRequest = Type.Object(
+  {
+    from: IsoTime,
+    /** At most now. */
+    to: IsoTime,
+  },
+  { additionalProperties: false },
+);
+export type ScheduleBackfillRequest = Static<typeof ScheduleBackfillRequest>;
 
 /** The idempotency key of one fire: the task id derives from the schedule and the fire time. */
 export function fireIdempotencyKey(scheduleId: string, scheduledAt: Date): string {

@@ -1,4 +1,5 @@
 import { InvalidSubjectTokenError } from './errors.js';
+import { isValidExchangeName } from './exchange-health.js';
 import { isValidId, isValidOwner } from './ids.js';
 import { isPriority, isQueue, PRIORITIES, QUEUES, type Priority, type Queue } from './queues.js';
 import { isValidScheduleId } from './schedule.js';
@@ -19,6 +20,11 @@ const SCHEDULE_ID: TokenRule = {
   kind: 'schedule id',
   valid: isValidScheduleId,
   rule: '1 to 64 of [A-Za-z0-9_-]',
+};
+const EXCHANGE: TokenRule = {
+  kind: 'exchange',
+  valid: isValidExchangeName,
+  rule: '1 to 32 of [a-z0-9_-]',
 };
 const QUEUE: TokenRule = { kind: 'queue', valid: isQueue, rule: `one of ${QUEUES.join(', ')}` };
 const PRIORITY: TokenRule = {
@@ -57,6 +63,11 @@ export const subjects = {
     return `dlq.tasks.${token(QUEUE, queue)}`;
   },
   dlqAll: 'dlq.tasks.>',
+  /** Core NATS: an exchange's status changed (`exchange.status.<exchange>`, an ExchangeStatusEvent). */
+  exchangeStatus(exchange: string): string {
+    return `exchange.status.${token(EXCHANGE, exchange)}`;
+  },
+  exchangeStatusAll: 'exchange.status.>',
 } as const;
 
 /** Parses `<prefix…>.<owner>.<taskId>`; null for anything else. */

@@ -1,4 +1,4 @@
-import { describeRoles, type SubmitRefusal, type SubmitterRole } from './access.js';
+import { describeRoles, type Caller, type SubmitRefusal, type SubmitterRole } from './access.js';
 import { TASK_CATALOG, type TaskDefinition, type TaskType } from './catalog/catalog.js';
 
 /** Why `role` may not submit `type` at all, whatever the params; null when it may. */
@@ -13,16 +13,18 @@ export function typeRefusal(type: TaskType, role: SubmitterRole): SubmitRefusal 
 
 /**
  * Why `role` may not use these params of `type`; null when it may. Ask it of params that
- * passed the type's schema: the rules read them as typed.
+ * passed the type's schema: the rules read them as typed. Without `caller` (claims unknown),
+ * the rules that need a claim refuse: an ordinary user's notification needs their `email`.
  */
 export function paramRefusal(
   type: TaskType,
   params: unknown,
   role: SubmitterRole,
+  caller: Caller = {},
 ): SubmitRefusal | null {
   const definition: TaskDefinition = TASK_CATALOG[type];
   for (const rule of definition.restrictedParams ?? []) {
-    if (!rule.roles.includes(role) && rule.used(params)) {
+    if (!rule.roles.includes(role) && rule.used(params, caller)) {
       return {
         path: `/params${rule.path}`,
         message: `only ${describeRoles(rule.roles)} may set it this way: ${rule.reason}`,

@@ -18,10 +18,10 @@ describe('submit access', () => {
     }
   });
 
-  it('typeRefusal - maintenance, diagnostics and notify are for operators only', () => {
+  it('typeRefusal - maintenance, diagnostics and alerts are for operators only', () => {
     const userTypes = submittableTypes(USER);
     for (const type of TASK_TYPES) {
-      const operatorOnly = /^(maintenance|diagnostics|notify)\./.test(type);
+      const operatorOnly = /^(maintenance|diagnostics|alerts)\./.test(type);
       expect(userTypes.includes(type), type).toBe(!operatorOnly);
       expect(typeRefusal(type, ADMIN), type).toBeNull();
     }
@@ -49,5 +49,33 @@ describe('submit access', () => {
     expect(
       paramRefusal('reports.daily', { symbols: ['BTCUSDT'], emailTo: ['a@b.co'] }, ADMIN),
     ).toBeNull();
+  });
+
+  it('paramRefusal - a user notifies only their own address and registered webhooks', () => {
+    const mail = (to: string[]) => ({ to, subject: 's', text: 't' });
+    const own = { email: 'Alice@Example.com' };
+    expect(paramRefusal('notify.email', mail(['alice@example.com']), USER, own)).toBeNull();
+    expect(paramRefusal('notify.email', mail(['alice@example.com', 'b@c.co']), USER, own)).toEqual({
+      path: '/params/to',
+      message: expect.stringContaining('own address'),
+    });
+    // Claims unknown (e.g. a caller that passes none): refused, not let through.
+    expect(paramRefusal('notify.email', mail(['alice@example.com']), USER)?.path).toBe(
+      '/params/to',
+    );
+    expect(paramRefusal('notify.email', mail(['b@c.co']), ADMIN)).toBeNull();
+    expect(
+      paramRefusal(
+        'reports.daily',
+        { symbols: ['BTCUSDT'], emailTo: ['alice@example.com'] },
+        USER,
+        own,
+      ),
+    ).toBeNull();
+    expect(paramRefusal('notify.webhook', { url: 'https://x.co/h', body: {} }, USER)?.path).toBe(
+      '/params/url',
+    );
+    expect(paramRefusal('notify.webhook', { webhook: 'w1', body: {} }, USER)).toBeNull();
+    expect(paramRefusal('notify.webhook', { url: 'https://x.co/h', body: {} }, ADMIN)).toBeNull();
   });
 });

@@ -19,6 +19,14 @@ export interface PutResult {
   total: number;
 }
 
+/** What {@link CandleStore.readCandles} reads: an inclusive time range, a chunk at a time. */
+export interface CandleChunks {
+  from?: number | undefined;
+  to?: number | undefined;
+  /** Bars per chunk, at least 1. */
+  chunkBars: number;
+}
+
 /**
  * OHLCV candle storage, one series per symbol and timeframe. Implemented over the MARKET_DATA
  * object store (the embedded default) and MongoDB; both pass `test/candle-store-contract.ts`.
@@ -32,6 +40,15 @@ export interface CandleStore {
    * @throws InvalidSeriesError for a symbol or timeframe that cannot name a series.
    */
   getCandles(symbol: string, timeframe: Timeframe, from?: number, to?: number): Promise<Candles>;
+
+  /**
+   * The bars `getCandles` gives for the same range, in chunks of at most `chunkBars`, oldest
+   * first, each read when it is asked for and holding only its own bars: how a long series is
+   * exported without the whole of it in memory, or read again per chunk.
+   *
+   * @throws SeriesNotFoundError, InvalidSeriesError as getCandles does, on the first chunk.
+   */
+  readCandles(symbol: string, timeframe: Timeframe, range: CandleChunks): AsyncIterable<Candles>;
 
   /**
    * Merges `candles` into the series by time: a bar whose time is stored replaces it, the

@@ -65,6 +65,34 @@ export function candleStoreContract(name: string, open: () => Promise<OpenedStor
       expect(plain(empty)).toEqual(plain(bars([])));
     });
 
+    it(`${name} - reads a range in chunks: the same bars as getCandles, each chunk at most chunkBars`, async () => {
+      const symbol = uniqueSymbol();
+      const stored = bars(hours(25));
+      stored.volume.forEach((_, i) => (stored.volume[i] = i));
+      await store.putCandles(symbol, '1h', stored);
+      const chunked = async (from?: number, to?: number, chunkBars = 4) => {
+        const chunks = [];
+        for await (const c of store.readCandles(symbol, '1h', { from, to, chunkBars })) {
+          chunks.push(plain(c));
+        }
+        return chunks;
+      };
+      const all = await chunked();
+      expect(all.map((c) => c.time.length)).toEqual([4, 4, 4, 4, 4, 4, 1]);
+      expect(all.flatMap((c) => c.volume)).toEqual(Array.from(stored.volume));
+      const part = await chunked(T0 + 2.5 * HOUR, T0 + 9 * HOUR, 3);
+      const expected = plain(await store.getCandles(symbol, '1h', T0 + 2.5 * HOUR, T0 + 9 * HOUR));
+      expect(part.map((c) => c.time.length)).toEqual([3, 3, 1]);
+      for (const column of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {
+        expect(part.flatMap((c) => c[column])).toEqual(expected[column]);
+      }
+      expect(await chunked(T0 + 30 * HOUR)).toEqual([]);
+      const missing = store.readCandles(uniqueSymbol(), '1h', { chunkBars: 4 });
+      await expect(missing[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(
+        SeriesNotFoundError,
+      );
+    });
+
     it(`${name} - merges a re-import by time: equal times replaced, new ones added, in order`, async () => {
       const symbol = uniqueSymbol();
       await store.putCandles(symbol, '1h', bars(hours(4), 100));

@@ -34,6 +34,36 @@ function minutes(count: number, start = T0): Candles {
 }
 
 describe('ObjectCandleStore - storage', () => {
+  it('ObjectCandleStore - readCandles downloads the chunks a range needs, not the whole series', async () => {
+    const own = await connect({ servers: server.url });
+    try {
+      const store = await ObjectCandleStore.open(own);
+      const symbol = uniqueSymbol();
+      const stored = minutes(500_000);
+      await store.putCandles(symbol, '1m', stored);
+      const objectBytes = 16 + 500_000 * 48;
+      const before = own.stats().inBytes;
+      const from = T0 + 300_000 * 60_000;
+      const chunks: Candles[] = [];
+      for await (const chunk of store.readCandles(symbol, '1m', {
+        from,
+        to: from + 999 * 60_000,
+        chunkBars: 400,
+      })) {
+        chunks.push(chunk);
+      }
+      const received = own.stats().inBytes - before;
+      expect(chunks.map((c) => c.time.length)).toEqual([400, 400, 200]);
+      expect(chunks.flatMap((c) => Array.from(c.volume))).toEqual(
+        Array.from(stored.volume.subarray(300_000, 301_000)),
+      );
+      // Six column slices (a 1 MiB object chunk each) and the time chunks the search probed.
+      expect(received).toBeLessThan(objectBytes / 2);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('ObjectCandleStore - keeps one object per series: a 16-byte header, then Float64 columns', async () => {
     const store = await ObjectCandleStore.open(nc);
     const symbol = uniqueSymbol();

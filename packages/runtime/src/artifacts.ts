@@ -4,6 +4,14 @@ import { OBJECT_STORES, type ArtifactRef } from '@wadm/contracts';
 
 /** Asked before each write with its size; throws to refuse it (the storage quota). */
 export type ChargeBytes = (bytes: number) => Promise<void>;
+/** Gives back bytes charged at `chargedAt` (ms) that are no longer stored. */
+export type RefundBytes = (bytes: number, chargedAt: number) => Promise<void>;
+
+/**
+ * Chunks of a streamed write (the client clamps it to the server's max_payload): a 100 MB
+ * export is a hundred acknowledged publishes rather than eight hundred of the default 128 KiB.
+ */
+const STREAM_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * A streamed write charges its owner per this many bytes, before they go on to the store: one
@@ -23,15 +31,19 @@ export class ArtifactStore {
   private constructor(
     readonly os: ObjectStore,
     private readonly charge?: ChargeBytes,
+    private readonly refund?: RefundBytes,
   ) {}
 
   static async open(nc: NatsConnection): Promise<ArtifactStore> {
     return new ArtifactStore(await new Objm(nc).open(OBJECT_STORES.artifacts));
   }
 
-  /** The same store, each write charged first: what a task's handler gets. */
-  chargedTo(charge: ChargeBytes): ArtifactStore {
-    return new ArtifactStore(this.os, charge);
+  /**
+   * The same store, each write charged first, and with `refund` each delete (and a streamed
+   * write that failed) refunded: what a task's handler gets.
+   */
+  chargedTo(charge: ChargeBytes, refund?: RefundBytes): ArtifactStore {
+    return new ArtifactStore(this.os, charge, refund);
   }
 
   async put(
@@ -60,8 +72,8 @@ export class ArtifactStore {
    * Stores what `source` yields, as it arrives, never whole in memory. Bytes are charged to the
    * owner's quota as they flow, ahead of the store; a refusal, or an error of `source` (an
    * aborted export), fails the write and the object store purges the chunks already sent, so
-   * no partial object is left. Bytes charged before a failure stay charged (the ledger errs
-   * towards refusing).
+   * no partial object is left. Bytes charged before a failure are refunded when the store
+   * has a refund, and otherwise stay charged (the ledger errs towards refusing).
    */
   async putStream(
     name: string,
@@ -69,8 +81,25 @@ export class ArtifactStore {
     contentType: string,
     fileName?: string,
   ): Promise<StreamedArtifact> {
-    const data = this.charge ? chargedStream(source, this.charge) : source;
-    const info = await this.os.put({ name, description: contentType }, data);
+    const startedAt = Date.now();
+    let charged = 0;
+    const charge = this.charge;
+    const data = charge
+      ? chargedStream(source, async (bytes) => {
+          await charge(bytes);
+          charged += bytes;
+        })
+      : source;
+    let info;
+    try {
+      info = await this.os.put(
+        { name, description: contentType, options: { max_chunk_size: STREAM_CHUNK_BYTES } },
+        data,
+      );
+    } catch (err) {
+      await this.refund?.(charged, startedAt);
+      throw err;
+    }
     const ref: ArtifactRef = {
       store: OBJECT_STORES.artifacts,
       name,
@@ -81,11 +110,12 @@ export class ArtifactStore {
     return { ref, sha256: digestHex(info.digest) };
   }
 
-  /** Removes an object; false when there was none. */
+  /** Removes an object, refunding its bytes when the store has a refund; false when there was none. */
   async delete(name: string): Promise<boolean> {
     const info = await this.os.info(name);
     if (!info || info.deleted) return false;
     await this.os.delete(name);
+    await this.refund?.(info.size, Date.parse(info.mtime));
     return true;
   }
 }

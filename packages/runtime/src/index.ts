@@ -1,5 +1,22 @@
 export { provision, taskConsumerConfig, type ProvisionOptions } from './provision.js';
-export { connectNats, monitorConnection, type ConnectOptions } from './connection.js';
+export {
+  connectNats,
+  monitorConnection,
+  natsCredentialsFromEnv,
+  type ConnectOptions,
+  type NatsCredentials,
+} from './connection.js';
+export {
+  BUCKET_ACCESS,
+  NATS_ROLES,
+  natsPermissions,
+  OBJECT_STORE_ACCESS,
+  WORKER_QUEUES,
+  type NatsRole,
+  type SubjectPermissions,
+  type WorkerRole,
+} from './nats-permissions.js';
+export { natsPasswordVar, renderNatsAuthorization } from './nats-auth-config.js';
 export { createLogger, type Logger } from './logger.js';
 export {
   EnvError,
@@ -16,13 +33,19 @@ export {
 export type { AnyHandler, HandlerMap, TaskContext, TaskHandler } from './handlers.js';
 export { ArtifactStore, digestHex, type StreamedArtifact } from './artifacts.js';
 export { UsageLedger } from './usage-ledger.js';
-export { TaskStore, type StoredState } from './task-store.js';
+export { isCasConflict, TaskStore, type StoredState } from './task-store.js';
 export {
   ScheduleStore,
+  type LimitedCreate,
   type ScheduleChange,
   type StoredSchedule,
 } from './schedules/schedule-store.js';
-export { scheduleTimer, scheduleTimingErrors, type ScheduleTimer } from './schedules/timing.js';
+export {
+  jitterOffsetMs,
+  scheduleTimer,
+  scheduleTimingErrors,
+  type ScheduleTimer,
+} from './schedules/timing.js';
 export { Worker, type WorkerOptions, type WorkerStats } from './worker/worker.js';
 export { idempotentId, checkIdempotentReplay } from './client/idempotency.js';
 export {
@@ -52,9 +75,20 @@ export {
   boolVar,
   stringVar,
   portVar,
+  hostVar,
   mongoUrlVar,
   type EnvSource,
 } from './service/env-schema.js';
 export { stopOnSignals, type StoppableService } from './service/stop-on-signals.js';
+export { startHealthServer, type HealthProbe } from './service/health-server.js';
+export {
+  addressesOf,
+  bareHost,
+  parseAllowList,
+  portOf,
+  refusal,
+  refusedKind,
+  type AllowList,
+} from './net/address-policy.js';
 export { runMain, type MainDefinition } from './service/run-main.js';
 export { serviceMain, type ServiceMainDefinition } from './service/service-main.js';

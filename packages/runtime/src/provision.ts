@@ -255,6 +255,12 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
   await kvm.create(BUCKETS.usage, { history: 1, replicas });
   // As long as a task state lives: a redelivery comes long before its state expires.
   await kvm.create(BUCKETS.notifySent, { history: 1, ttl: 7 * DAY_MS, replicas });
+  // Users' webhook destinations and alert rules: kept until deleted, a little history for audit.
+  await kvm.create(BUCKETS.webhooks, { history: 3, replicas });
+  await kvm.create(BUCKETS.alerts, { history: 3, replicas });
+  await kvm.create(BUCKETS.alertState, { history: 1, replicas });
+  // A few small entries, one per exchange, rewritten every probe.
+  await kvm.create(BUCKETS.exchangeHealth, { history: 1, replicas });
   await ensureArtifacts(nc, jsm, opts, replicas);
   await new Objm(nc).create(OBJECT_STORES.marketData, { replicas });
 }

@@ -68,6 +68,44 @@ export class UsageLedger {
     throw new Error(`usage of ${owner}: ${MAX_CAS_TRIES} concurrent writers won in a row`);
   }
 
+  /**
+   * Takes `bytes` back off what `owner` has stored: a file deleted before it expired frees its
+   * quota at once. They come off the day they were charged (`chargedAt`, ms) first, then the
+   * days nearest it (a file written across midnight was charged to two), never below zero.
+   */
+  async refund(owner: string, bytes: number, chargedAt: number = this.now()): Promise<void> {
+    if (!(bytes > 0)) return;
+    for (let tries = 0; tries < MAX_CAS_TRIES; tries++) {
+      const entry = await this.kv.get(owner);
+      if (!entry || entry.operation !== 'PUT') return;
+      const days = this.live(entry.json<StorageUsage>());
+      const from = Date.parse(dayOf(chargedAt));
+      const nearest = Object.keys(days).sort(
+        (a, b) =>
+          Math.abs(Date.parse(a) - from) - Math.abs(Date.parse(b) - from) || a.localeCompare(b),
+      );
+      let left = bytes;
+      for (const day of nearest) {
+        const taken = Math.min(left, days[day] ?? 0);
+        left -= taken;
+        if (taken === days[day]) delete days[day];
+        else days[day] = (days[day] ?? 0) - taken;
+        if (left === 0) break;
+      }
+      try {
+        await this.kv.update(
+          owner,
+          JSON.stringify({ v: 1, days } satisfies StorageUsage),
+          entry.revision,
+        );
+        return;
+      } catch (err) {
+        if (!isCasConflict(err)) throw err;
+      }
+    }
+    throw new Error(`usage of ${owner}: ${MAX_CAS_TRIES} concurrent writers won in a row`);
+  }
+
   /** The days whose data may still be stored. */
   private live(usage: StorageUsage): Record<string, number> {
     if (!Number.isFinite(this.retentionMs)) return { ...usage.days };

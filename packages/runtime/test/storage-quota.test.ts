@@ -42,6 +42,26 @@ describe('storage quota', () => {
     await ledger.charge(who, 500, 1_000);
   });
 
+  it('usage ledger - a refund comes off the day it was charged first, then the nearest, never below zero', async () => {
+    let now = Date.parse('2026-03-01T12:00:00Z');
+    const ledger = await UsageLedger.open(h.nc, { retentionMs: 7 * DAY_MS, now: () => now });
+    const who = owner();
+    const first = now;
+    await ledger.charge(who, 300, 10_000);
+    now += DAY_MS;
+    await ledger.charge(who, 200, 10_000);
+    now += DAY_MS;
+    await ledger.charge(who, 400, 10_000);
+    // Charged on the first day: 300 from that day, the other 50 from the next one.
+    await ledger.refund(who, 350, first);
+    expect(await ledger.bytes(who)).toBe(550);
+    await ledger.charge(who, 9_450, 10_000);
+    await expect(ledger.charge(who, 1, 10_000)).rejects.toBeInstanceOf(StorageQuotaError);
+    await ledger.refund(who, 1_000_000);
+    expect(await ledger.bytes(who)).toBe(0);
+    await ledger.refund(owner(), 10); // never charged: nothing to give back
+  });
+
   it('usage ledger - concurrent charges lose no bytes', async () => {
     const ledger = await UsageLedger.open(h.nc);
     const who = owner();

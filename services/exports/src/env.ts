@@ -32,6 +32,8 @@ export interface ExportsEnv extends WorkerEnv {
   exchangeTimeoutMs: number;
   /** A probe answered later than this is `degraded` (WADM_EXCHANGE_SLOW_MS). @defaultValue 1500 */
   exchangeSlowMs: number;
+  /** Mailed when an exchange goes down and when it is back (WADM_ADMIN_EMAILS, comma-separated). */
+  adminEmails: readonly string[];
   /**
    * A WORKERS heartbeat older than this is a worker gone silent, removed by
    * `maintenance.cleanup` (WADM_WORKER_SILENT_S). @defaultValue 300
@@ -47,6 +49,7 @@ export function loadEnv(env: EnvSource = process.env): ExportsEnv {
     exchanges: exchangesVar(env, 'WADM_EXCHANGES'),
     exchangeTimeoutMs: intVar(env, 'WADM_EXCHANGE_TIMEOUT_MS', 5_000, { min: 100, max: 60_000 }),
     exchangeSlowMs: intVar(env, 'WADM_EXCHANGE_SLOW_MS', 1_500, { min: 1, max: 60_000 }),
+    adminEmails: emailsVar(env, 'WADM_ADMIN_EMAILS'),
     workerSilentMs: intVar(env, 'WADM_WORKER_SILENT_S', 300, { min: 30, max: 30 * 86_400 }) * 1000,
   };
 }
@@ -71,6 +74,16 @@ function exchangesVar(env: EnvSource, name: string): Readonly<Record<string, str
     exchanges[exchange] = url;
   }
   return exchanges;
+}
+
+/** `a@x.org,b@y.org`; unset or empty: none. */
+function emailsVar(env: EnvSource, name: string): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  const emails = raw.split(',').map((e) => e.trim());
+  const bad = emails.find((e) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e));
+  if (bad !== undefined) throw new EnvError(name, `not an email address: ${JSON.stringify(bad)}`);
+  return emails;
 }
 
 function safeProtocol(url: string): string {

@@ -17,6 +17,7 @@ import {
   connectNats,
   createLogger,
   provision,
+  UsageLedger,
   type TaskContext,
 } from '@wadm/runtime';
 import { NatsServer } from '@wadm/testkit';
@@ -161,6 +162,8 @@ describe('maintenance.cleanup', () => {
       );
     await beat('silent', now - 3_600_000);
     await beat('alive', now - 5_000);
+    // What the worker charged alice for her four files as they were written.
+    await (await UsageLedger.open(nc)).charge('alice', 1000 + 2000 + 500 + 700, 1_000_000);
   });
 
   afterAll(async () => {
@@ -258,6 +261,8 @@ describe('maintenance.cleanup', () => {
     expect(await liveObjects()).toEqual(['exports/alice/recent.csv', 'exports/alice/shared.csv']);
     expect(await deadLetterIds()).toEqual(['dead-new']);
     expect(await keys(workers)).toEqual(['exports.alive']);
+    // The two files removed are refunded to the owner they were charged to.
+    expect(await (await UsageLedger.open(nc)).bytes('alice')).toBe(500 + 700);
     // One report per batch of 2: 2 artifacts, 5 states, 3 dead letters, 1 worker.
     expect(progress).toHaveLength(1 + 3 + 2 + 1);
     expect(progress.at(-1)).toBe(1);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { TASK_CATALOG, validate, type CandleExportResult, type TaskState } from '@wadm/contracts';
+import { UsageLedger } from '@wadm/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drain, readCsv, readXlsx } from './read-back.js';
 import {
@@ -99,7 +100,7 @@ describe('exports service - exports.candles', () => {
     expect(book.autoFilter).toBe(`A1:F${n + 1}`);
     expect(book.widths).toEqual([24, 14, 14, 14, 14, 18]);
     expect(book.hasFormula).toBe(false);
-    expect(book.rows[0]!.map((c) => c.v)).toEqual([
+    expect(book.rows[0]!.map((c) => ('v' in c ? c.v : null))).toEqual([
       'time',
       'open',
       'high',
@@ -174,6 +175,9 @@ describe('exports service - exports.candles', () => {
     );
     expect(await exportsOf(h.artifacts, task.owner)).toEqual([]);
     expect(await h.artifacts.os.info(`exports/${task.owner}/${task.id}.csv`)).toBeNull();
+    // What it was charged as the file grew is given back once the write has failed.
+    const ledger = await UsageLedger.open(h.nc);
+    await waitUntil(async () => (await ledger.bytes(task.owner)) === 0, 15_000, 'the refund');
   });
 
   it('exports.candles - past the storage quota midway: FAILURE, nothing stored', async () => {

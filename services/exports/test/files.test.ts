@@ -28,7 +28,8 @@ async function* once(rows: readonly Row[]): AsyncGenerator<readonly Row[]> {
   yield rows.slice(4);
 }
 
-const sink = () => ({ signal: new AbortController().signal, onRows: () => {}, sheetName: 'T 1h' });
+const sink = () => ({ signal: new AbortController().signal, onRows: () => {} });
+const table = (rows: AsyncIterable<readonly Row[]>) => ({ name: 'T 1h', columns: COLUMNS, rows });
 
 describe('export files', () => {
   it('neutraliseText - prefixes text that starts like a formula, leaves the rest', () => {
@@ -46,7 +47,7 @@ describe('export files', () => {
   });
 
   it('csvStream - RFC 4180 read back by Python: header, ISO times, numbers, escaped text', async () => {
-    const bytes = await drain(csvStream(COLUMNS, once(ROWS), sink()));
+    const bytes = await drain(csvStream(table(once(ROWS)), sink()));
     const text = Buffer.from(bytes).toString('utf8');
     expect(text.startsWith('time,note,value\r\n')).toBe(true);
     const rows = await readCsv(bytes);
@@ -65,7 +66,7 @@ describe('export files', () => {
   });
 
   it('xlsxStream - read back by openpyxl: bold frozen header, filter, widths, types, no formulas', async () => {
-    const bytes = await drain(xlsxStream(COLUMNS, once(ROWS), sink()));
+    const bytes = await drain(xlsxStream([table(once(ROWS))], sink()));
     const book = await readXlsx(bytes);
     expect(book.sheet).toBe('T 1h');
     expect(book.headerBold).toEqual([true, true, true]);
@@ -102,7 +103,7 @@ describe('export files', () => {
         controller.abort(new Error('revoked'));
       }
     }
-    const stream = csvStream(COLUMNS, endless(), { ...sink(), signal: controller.signal });
+    const stream = csvStream(table(endless()), { ...sink(), signal: controller.signal });
     await expect(drain(stream)).rejects.toThrow('revoked');
   });
 
@@ -114,7 +115,7 @@ describe('export files', () => {
         controller.abort(new Error('revoked'));
       }
     }
-    const stream = xlsxStream(COLUMNS, endless(), { ...sink(), signal: controller.signal });
+    const stream = xlsxStream([table(endless())], { ...sink(), signal: controller.signal });
     await expect(drain(stream)).rejects.toThrow('revoked');
   });
 });

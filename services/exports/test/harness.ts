@@ -8,6 +8,8 @@ import { ArtifactStore, connectNats, provision, TaskClient } from '@wadm/runtime
 import { ManagedProcess, NatsServer, pollUntil } from '@wadm/testkit';
 
 const SERVICE_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** The real backtest service, run beside the exports service to produce backtests to export. */
+const BACKTEST_MAIN = fileURLToPath(new URL('../../backtest/dist/main.js', import.meta.url));
 
 type Connection = Awaited<ReturnType<typeof connectNats>>;
 
@@ -30,7 +32,23 @@ export interface ServiceHarness {
   /** Submits a task for a fresh owner; `events` collects its events from before the submit. */
   submit(type: string, params: unknown): Promise<{ task: TaskState; events: TaskEvent[] }>;
   finished(task: TaskState): Promise<TaskState>;
+  /** Runs `stop` first when the harness closes. */
+  onClose(stop: () => Promise<void>): void;
   close(): Promise<void>;
+}
+
+/** Starts the backtest service on the harness's server; the harness's close stops it. */
+export async function startBacktestService(h: ServiceHarness): Promise<ManagedProcess> {
+  const backtest = await ManagedProcess.start({
+    command: process.execPath,
+    args: [BACKTEST_MAIN],
+    env: { NATS_URL: h.server.url, WADM_HEALTH_PORT: '0', WADM_SWEEP_THREADS: '1' },
+    readyWhen: /backtest service ready/,
+  });
+  h.onClose(async () => {
+    await backtest.stop();
+  });
+  return backtest;
 }
 
 export async function startService(env: Record<string, string> = {}): Promise<ServiceHarness> {
@@ -69,6 +87,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
   const client = await TaskClient.open(nc);
   const artifacts = await ArtifactStore.open(nc);
   const subscriptions: { unsubscribe(): void }[] = [];
+  const stops: (() => Promise<void>)[] = [];
 
   return {
     server,
@@ -92,7 +111,9 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
       return { task: state, events };
     },
     finished: (task) => client.waitFor(task.owner, task.id, { timeoutMs: 45_000 }),
+    onClose: (stop) => stops.push(stop),
     async close() {
+      for (const stop of stops) await stop();
       for (const sub of subscriptions) sub.unsubscribe();
       await service.stop();
       await new Promise((resolve) => exchange.close(resolve));

@@ -25,9 +25,10 @@ import json, sys, zipfile, datetime
 from openpyxl import load_workbook
 path = sys.argv[1]
 wb = load_workbook(path)
-ws = wb.worksheets[0]
 def cell(c):
     v = c.value
+    if v is None:
+        return {'t': 'empty'}
     if isinstance(v, datetime.datetime):
         return {'t': 'date', 'v': v.replace(tzinfo=datetime.timezone.utc).isoformat(timespec='milliseconds'), 'fmt': c.number_format}
     if isinstance(v, bool):
@@ -35,24 +36,26 @@ def cell(c):
     if isinstance(v, (int, float)):
         return {'t': 'number', 'v': v}
     return {'t': 'text', 'v': v, 'dataType': c.data_type}
-rows = [[cell(c) for c in row] for row in ws.iter_rows()]
-# openpyxl keeps equal neighbouring columns as one <col min max> group
-widths = [None] * ws.max_column
-for dim in ws.column_dimensions.values():
-    for i in range(dim.min, dim.max + 1):
-        if i <= ws.max_column:
-            widths[i - 1] = dim.width
+def sheet(i, ws, z):
+    rows = [[cell(c) for c in row] for row in ws.iter_rows()]
+    # openpyxl keeps equal neighbouring columns as one <col min max> group
+    widths = [None] * ws.max_column
+    for dim in ws.column_dimensions.values():
+        for j in range(dim.min, dim.max + 1):
+            if j <= ws.max_column:
+                widths[j - 1] = dim.width
+    sheet_xml = z.read('xl/worksheets/sheet%d.xml' % (i + 1)).decode('utf-8')
+    return {
+        'sheet': ws.title,
+        'rows': rows,
+        'headerBold': [bool(c.font and c.font.b) for c in ws[1]],
+        'freezePanes': ws.freeze_panes,
+        'autoFilter': ws.auto_filter.ref,
+        'widths': widths,
+        'hasFormula': '<f>' in sheet_xml or '<f ' in sheet_xml,
+    }
 with zipfile.ZipFile(path) as z:
-    sheet_xml = z.read('xl/worksheets/sheet1.xml').decode('utf-8')
-print(json.dumps({
-    'sheet': ws.title,
-    'rows': rows,
-    'headerBold': [bool(c.font and c.font.b) for c in ws[1]],
-    'freezePanes': ws.freeze_panes,
-    'autoFilter': ws.auto_filter.ref,
-    'widths': widths,
-    'hasFormula': '<f>' in sheet_xml or '<f ' in sheet_xml,
-}))
+    print(json.dumps([sheet(i, ws, z) for i, ws in enumerate(wb.worksheets)]))
 `;
 
 function python(args: string[], input?: Uint8Array): Promise<string> {
@@ -69,6 +72,7 @@ export async function readCsv(bytes: Uint8Array): Promise<string[][]> {
 }
 
 export type XlsxCell =
+  | { t: 'empty' }
   | { t: 'date'; v: string; fmt: string }
   | { t: 'number'; v: number }
   | { t: 'bool'; v: boolean }
@@ -84,12 +88,20 @@ export interface XlsxReadBack {
   hasFormula: boolean;
 }
 
+/** The first sheet of a workbook. */
 export async function readXlsx(bytes: Uint8Array): Promise<XlsxReadBack> {
+  const [first] = await readXlsxSheets(bytes);
+  if (!first) throw new Error('a workbook without sheets');
+  return first;
+}
+
+/** Every sheet of a workbook, in order. */
+export async function readXlsxSheets(bytes: Uint8Array): Promise<XlsxReadBack[]> {
   const dir = await mkdtemp(join(tmpdir(), 'wadm-xlsx-'));
   try {
     const path = join(dir, 'export.xlsx');
     await writeFile(path, bytes);
-    return JSON.parse(await python(['-c', XLSX_READER, path])) as XlsxReadBack;
+    return JSON.parse(await python(['-c', XLSX_READER, path])) as XlsxReadBack[];
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,8 +4,10 @@ import {
   intVar,
   loadBaseEnv,
   mongoUrlVar,
+  parseAllowList,
   portVar,
   stringVar,
+  type AllowList,
   type BaseEnv,
   type EnvSource,
 } from '@wadm/runtime';
@@ -44,6 +46,11 @@ export interface GatewayEnv extends BaseEnv {
   schedulesPerUser: number;
   /** MONGODB_URL: candles live in MongoDB when set, else in the MARKET_DATA object store. */
   mongoUrl: string | undefined;
+  /**
+   * WADM_WEBHOOK_ALLOW, as the reports service reads it: private, loopback and link-local
+   * webhook destinations it lists are accepted at registration and submission.
+   */
+  webhookAllow: AllowList;
 }
 
 export function loadEnv(env: EnvSource = process.env): GatewayEnv {
@@ -78,5 +85,6 @@ export function loadEnv(env: EnvSource = process.env): GatewayEnv {
     wsMaxResumeEvents: intVar(env, 'WADM_WS_MAX_RESUME_EVENTS', 10_000, { min: 1 }),
     schedulesPerUser: intVar(env, 'WADM_SCHEDULES_PER_USER', 100, { min: 0 }),
     mongoUrl: mongoUrlVar(env),
+    webhookAllow: parseAllowList(env['WADM_WEBHOOK_ALLOW'] ?? '', 'WADM_WEBHOOK_ALLOW'),
   };
 }

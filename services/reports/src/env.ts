@@ -6,13 +6,14 @@ import {
   loadBaseEnv,
   loadWorkerEnv,
   mongoUrlVar,
+  parseAllowList,
   portVar,
   stringVar,
+  type AllowList,
   type BaseEnv,
   type EnvSource,
   type WorkerEnv,
 } from '@wadm/runtime';
-import { parseAllowList, type AllowList } from './webhook/address-policy.js';
 
 /** Kubernetes probes and Prometheus scrape this port (WADM_HEALTH_PORT overrides it). */
 export const DEFAULT_HEALTH_PORT = 9102;
@@ -43,7 +44,19 @@ export interface ReportsEnv extends WorkerEnv {
   crashAfterSend: boolean;
   /** MONGODB_URL: candles come from MongoDB when set, else from the MARKET_DATA object store. */
   mongoUrl: string | undefined;
+  /** WADM_REPORT_SYMBOLS (comma-separated): `reports.daily`'s symbols when it names none. */
+  reportSymbols: readonly string[];
+  /**
+   * WADM_MAIL_ATTACHMENT_MAX_BYTES: a report PDF above this is not attached; the mail links to
+   * its download instead. @defaultValue 10000000 (many servers refuse mails over 10–25 MB)
+   */
+  attachmentMaxBytes: number;
+  /** WADM_PUBLIC_URL: the gateway as mail readers reach it. @defaultValue `http://localhost:8000` */
+  publicUrl: string;
 }
+
+/** The demo markets `npm start` seeds: the watchlist until WADM_REPORT_SYMBOLS names another. */
+export const DEFAULT_REPORT_SYMBOLS = ['BTCUSDT', 'ETHUSDT'] as const;
 
 export function loadEnv(env: EnvSource = process.env): ReportsEnv {
   const worker = loadWorkerEnv(QUEUES, { healthPort: DEFAULT_HEALTH_PORT }, env);
@@ -66,7 +79,29 @@ export function loadEnv(env: EnvSource = process.env): ReportsEnv {
     webhookAllow: parseAllowList(env['WADM_WEBHOOK_ALLOW'] ?? '', 'WADM_WEBHOOK_ALLOW'),
     crashAfterSend,
     mongoUrl: mongoUrlVar(env),
+    reportSymbols: symbolsVar(env, 'WADM_REPORT_SYMBOLS'),
+    attachmentMaxBytes: intVar(env, 'WADM_MAIL_ATTACHMENT_MAX_BYTES', 10_000_000, {
+      min: 0,
+      max: 100_000_000,
+    }),
+    publicUrl: stringVar(
+      env,
+      'WADM_PUBLIC_URL',
+      'http://localhost:8000',
+      /^https?:\/\/\S+$/,
+    ).replace(/\/+$/, ''),
   };
+}
+
+/** 1 to 50 market symbols, as `reports.daily` accepts them. */
+function symbolsVar(env: EnvSource, name: string): readonly string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_REPORT_SYMBOLS;
+  const symbols = raw.split(',').map((s) => s.trim());
+  const bad = symbols.find((s) => !/^[A-Z0-9]{2,20}$/.test(s));
+  if (bad !== undefined) throw new EnvError(name, `${JSON.stringify(bad)} is not a symbol`);
+  if (symbols.length > 50) throw new EnvError(name, `at most 50 symbols, got ${symbols.length}`);
+  return [...new Set(symbols)];
 }
 
 /** The mail capture server's configuration (`wadm-mail-capture`, run by `npm start`). */

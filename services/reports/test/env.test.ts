@@ -39,6 +39,36 @@ describe('reports service - env', () => {
     expect(() => loadEnv({ WADM_WEBHOOK_ALLOW: '1.2.3.4/99' })).toThrow(/WADM_WEBHOOK_ALLOW/);
   });
 
+  it('loadEnv - WADM_REPORT_SYMBOLS: the watchlist of the daily report, the demo markets by default', () => {
+    expect(loadEnv({}).reportSymbols).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect(loadEnv({ WADM_REPORT_SYMBOLS: ' SOLUSDT, BTCUSDT,SOLUSDT' }).reportSymbols).toEqual([
+      'SOLUSDT',
+      'BTCUSDT',
+    ]);
+    expect(() => loadEnv({ WADM_REPORT_SYMBOLS: 'BTCUSDT,btc-usd' })).toThrow(
+      /WADM_REPORT_SYMBOLS.*"btc-usd" is not a symbol/,
+    );
+    const many = Array.from({ length: 51 }, (_, i) => `S${i}USDT`).join(',');
+    expect(() => loadEnv({ WADM_REPORT_SYMBOLS: many })).toThrow(/at most 50 symbols/);
+  });
+
+  it('loadEnv - the report mail: attachment limit and the public URL of its download link', () => {
+    expect(loadEnv({})).toMatchObject({
+      attachmentMaxBytes: 10_000_000,
+      publicUrl: 'http://localhost:8000',
+    });
+    expect(
+      loadEnv({
+        WADM_MAIL_ATTACHMENT_MAX_BYTES: '0',
+        WADM_PUBLIC_URL: 'https://wadm.example.com/',
+      }),
+    ).toMatchObject({ attachmentMaxBytes: 0, publicUrl: 'https://wadm.example.com' });
+    expect(() => loadEnv({ WADM_PUBLIC_URL: 'wadm.example.com' })).toThrow(/WADM_PUBLIC_URL/);
+    expect(() => loadEnv({ WADM_MAIL_ATTACHMENT_MAX_BYTES: '-1' })).toThrow(
+      /WADM_MAIL_ATTACHMENT_MAX_BYTES/,
+    );
+  });
+
   it('loadEnv - the crash-after-send test hook needs WADM_ALLOW_CRASH', () => {
     expect(() => loadEnv({ WADM_NOTIFY_CRASH_AFTER_SEND: '1' })).toThrow(
       /WADM_NOTIFY_CRASH_AFTER_SEND/,

@@ -1,4 +1,15 @@
-import { boolVar, intVar, loadBaseEnv, type BaseEnv, type EnvSource } from '@wadm/runtime';
+import {
+  boolVar,
+  hostVar,
+  intVar,
+  loadBaseEnv,
+  portVar,
+  type BaseEnv,
+  type EnvSource,
+} from '@wadm/runtime';
+
+/** Kubernetes probes and Prometheus scrape this port (WADM_HEALTH_PORT overrides it). */
+export const DEFAULT_HEALTH_PORT = 9105;
 
 /** The scheduler's configuration: the variables every service reads, and its own. */
 export interface SchedulerEnv extends BaseEnv {
@@ -11,6 +22,15 @@ export interface SchedulerEnv extends BaseEnv {
   graceMs: number;
   /** WADM_SEED_SCHEDULES: create the seed schedules when they do not exist. */
   seedSchedules: boolean;
+  /**
+   * WADM_SCHEDULER_MAX_SKEW_MS: how far apart the replicas' clocks may be. A replica behind
+   * fires the same time that much later, so the TASKS duplicate window must cover it too.
+   */
+  maxClockSkewMs: number;
+  /** WADM_HEALTH_PORT: `/healthz`, `/readyz`, `/metrics` (0 picks a free port). */
+  healthPort: number;
+  /** WADM_HEALTH_HOST: loopback unless set (0.0.0.0 in Kubernetes). */
+  healthHost: string;
 }
 
 export function loadEnv(source: EnvSource = process.env): SchedulerEnv {
@@ -19,5 +39,8 @@ export function loadEnv(source: EnvSource = process.env): SchedulerEnv {
     tickMs: intVar(source, 'WADM_SCHEDULER_TICK_MS', 200, { min: 10, max: 1_000 }),
     graceMs: intVar(source, 'WADM_SCHEDULER_GRACE_MS', 5_000, { min: 1_000, max: 60_000 }),
     seedSchedules: boolVar(source, 'WADM_SEED_SCHEDULES', true),
+    maxClockSkewMs: intVar(source, 'WADM_SCHEDULER_MAX_SKEW_MS', 2_000, { min: 0, max: 600_000 }),
+    healthPort: portVar(source, 'WADM_HEALTH_PORT', DEFAULT_HEALTH_PORT),
+    healthHost: hostVar(source, 'WADM_HEALTH_HOST', '127.0.0.1'),
   };
 }

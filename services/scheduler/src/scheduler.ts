@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@wadm/contracts';
@@ -6,16 +7,19 @@ import {
   monitorConnection,
   provision,
   ScheduleStore,
+  startHealthServer,
   TaskClient,
   type Logger,
   type StoppableService,
 } from '@wadm/runtime';
 import { ScheduleEngine } from './engine/engine.js';
 import type { SchedulerEnv } from './env.js';
+import { renderSchedulerMetrics } from './metrics.js';
 import { seedSchedules } from './seed.js';
 
 export interface RunningScheduler extends StoppableService {
   engine: ScheduleEngine;
+  healthPort: number;
 }
 
 /** Fires in progress finish (a submit and a history write each) within this. */
@@ -26,21 +30,27 @@ const MAX_REPUBLISH_MS = 60_000;
 
 /**
  * Reads the TASKS duplicate window and says in a log line whether it covers how replicas fire.
- * Replicas fire the same time within grace + tick of each other (on-time fires; catch-up fires
- * are later but find the fire's task in TASK_STATE first and publish nothing); a fire's task
- * found PENDING is published again only while the fire is younger than half the window.
+ * Replicas fire the same time within grace + tick + their clocks' skew of each other (on-time
+ * fires; catch-up fires are later but find the fire's task in TASK_STATE first and publish
+ * nothing); a fire's task found PENDING is published again only while the fire is younger than
+ * half the window.
  * @returns how long after a fire a PENDING task may be published again.
  */
 export async function checkDuplicateWindow(
   nc: NatsConnection,
-  env: SchedulerEnv,
+  env: Pick<SchedulerEnv, 'graceMs' | 'tickMs' | 'maxClockSkewMs'>,
   logger: Logger,
 ): Promise<number> {
   const info = await (await jetstreamManager(nc)).streams.info(STREAMS.tasks);
   const windowMs = Math.round((info.config.duplicate_window ?? 0) / 1_000_000);
   const republishWithinMs = Math.min(MAX_REPUBLISH_MS, Math.floor(windowMs / 2));
-  const raceMs = env.graceMs + env.tickMs;
-  const detail = { duplicateWindowMs: windowMs, graceMs: env.graceMs, tickMs: env.tickMs };
+  const raceMs = env.graceMs + env.tickMs + env.maxClockSkewMs;
+  const detail = {
+    duplicateWindowMs: windowMs,
+    graceMs: env.graceMs,
+    tickMs: env.tickMs,
+    maxClockSkewMs: env.maxClockSkewMs,
+  };
   if (windowMs >= raceMs) {
     logger.info(
       detail,
@@ -49,7 +59,7 @@ export async function checkDuplicateWindow(
   } else {
     logger.warn(
       detail,
-      `TASKS duplicate window (${windowMs / 1000} s) is shorter than the scheduler's grace + tick (${raceMs} ms): two replicas may publish one fire twice`,
+      `TASKS duplicate window (${windowMs / 1000} s) is shorter than the scheduler's grace + tick + clock skew (${raceMs} ms): two replicas may publish one fire twice`,
     );
   }
   return republishWithinMs;
@@ -61,7 +71,7 @@ export async function checkDuplicateWindow(
  */
 export async function startScheduler(env: SchedulerEnv, logger: Logger): Promise<RunningScheduler> {
   const nc = await connectNats({ url: env.natsUrl, name: `scheduler.${env.instance}` });
-  monitorConnection(nc, logger);
+  const connection = monitorConnection(nc, logger);
   if (env.provision) await provision(nc);
   const store = await ScheduleStore.open(nc);
   if (env.seedSchedules) {
@@ -78,15 +88,25 @@ export async function startScheduler(env: SchedulerEnv, logger: Logger): Promise
     republishWithinMs,
   });
   await engine.start();
-  logger.info({ instance: env.instance, nats: env.natsUrl }, 'scheduler ready');
-
   let stopped: Promise<void> | undefined;
+  const health = await startHealthServer(
+    { port: env.healthPort, host: env.healthHost },
+    {
+      ready: () => !stopped && connection.connected,
+      metrics: () => renderSchedulerMetrics(engine.stats()),
+    },
+  );
+  const healthPort = (health.address() as AddressInfo).port;
+  logger.info({ instance: env.instance, nats: env.natsUrl, healthPort }, 'scheduler ready');
+
   return {
     engine,
+    healthPort,
     stopTimeoutMs: STOP_TIMEOUT_MS,
     stop() {
       stopped ??= (async () => {
         await engine.stop();
+        await new Promise((resolve) => health.close(resolve));
         await nc.drain();
         logger.info('stopped');
       })();

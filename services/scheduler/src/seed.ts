@@ -35,10 +35,21 @@ export const SEED_SCHEDULES: readonly ScheduleSpec[] = [
     timezone: 'UTC',
     task: {
       type: 'maintenance.exchange_health',
-      params: { exchanges: ['binance'] },
+      // Every exchange the exports service is configured with (WADM_EXCHANGES).
+      params: {},
       priority: 'normal',
     },
     enabled: true,
+    overlap: 'skip',
+    catchupWindowMs: 0,
+  },
+  {
+    id: 'alerts-evaluate',
+    cron: '* * * * *',
+    timezone: 'UTC',
+    task: { type: 'alerts.evaluate', params: {}, priority: 'high' },
+    enabled: true,
+    // A run still going a minute later is slow; the next one would read the same candles.
     overlap: 'skip',
     catchupWindowMs: 0,
   },

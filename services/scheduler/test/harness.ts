@@ -44,6 +44,7 @@ export async function startHarness(): Promise<Harness> {
     WADM_SEED_SCHEDULES: '0',
     WADM_PROVISION: '0',
     WADM_LOG_LEVEL: 'info',
+    WADM_HEALTH_PORT: '0',
     ...env,
   });
   return {

@@ -117,13 +117,14 @@ describe('schedules', () => {
     const first = await h.startInProcess({ WADM_SEED_SCHEDULES: '1' });
     const seeded = await h.store.list(SYSTEM_OWNER);
     expect(seeded.map((s) => s.id)).toEqual([
+      'alerts-evaluate',
       'cleanup-old-data',
       'daily-report',
       'exchange-health-check',
     ]);
     expect(seeded.find((s) => s.id === 'exchange-health-check')).toMatchObject({
       every: 30_000,
-      task: { type: 'maintenance.exchange_health', params: { exchanges: ['binance'] } },
+      task: { type: 'maintenance.exchange_health', params: {} },
     });
     await editSchedule(h.store, SYSTEM_OWNER, 'daily-report', { enabled: false });
     await h.store.delete(SYSTEM_OWNER, 'cleanup-old-data');
@@ -132,6 +133,7 @@ describe('schedules', () => {
     await h.startInProcess({ WADM_SEED_SCHEDULES: '1' });
     const after = await h.store.list(SYSTEM_OWNER);
     expect(after.map((s) => [s.id, s.enabled])).toEqual([
+      ['alerts-evaluate', true],
       ['daily-report', false],
       ['exchange-health-check', true],
     ]);

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { dlqCommands } from './dlq.js';
 import { importCandlesCommand } from './import-candles.js';
 import { provisionCommand } from './provision.js';
+import { resultCommand } from './result.js';
 import { scheduleCommands } from './schedules.js';
 import { submitCommand } from './submit.js';
 import { taskCommands } from './tasks.js';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   provisionCommand,
   submitCommand,
   ...taskCommands,
+  resultCommand,
   ...dlqCommands,
   ...scheduleCommands,
   tokenCommand,

@@ -96,35 +96,88 @@ const listCommand = defineCommand({
   },
 });
 
+/** The spec's options, shared by `add` and `edit`. */
+const specOptions = {
+  cron: {
+    type: 'string',
+    valueName: 'EXPR',
+    description: '5 fields (minute first) or 6 (second first)',
+  },
+  every: { type: 'string', valueName: 'MS', description: 'Interval in ms, at least 1000' },
+  timezone: { type: 'string', valueName: 'TZ', description: 'IANA time zone (default UTC)' },
+  type: { type: 'string', valueName: 'TYPE', description: 'Task type to submit' },
+  params: {
+    type: 'string',
+    valueName: 'JSON',
+    description: 'Task params as JSON, or @file.json (default {})',
+  },
+  priority: { type: 'string', valueName: PRIORITIES.join('|'), description: 'Default normal' },
+  overlap: {
+    type: 'string',
+    valueName: 'skip|allow',
+    description: 'Fire while the previous task runs? (default skip)',
+  },
+  'catchup-ms': {
+    type: 'string',
+    valueName: 'MS',
+    description: 'After downtime, run the latest fire missed within MS once (default 0)',
+  },
+  'jitter-ms': {
+    type: 'string',
+    valueName: 'MS',
+    description: 'Run each fire up to MS after its time, the same on every replica',
+  },
+} as const;
+
+type SpecValues = { [K in keyof typeof specOptions]?: string | undefined };
+
+/**
+ * The spec fields the options give, checked for form only (the whole spec is validated once
+ * merged). `cron` and `every` replace each other; `task` holds only the task fields given.
+ */
+function specChanges(values: SpecValues, name: string): Record<string, unknown> {
+  const int = (flag: keyof SpecValues) =>
+    intOption(`--${flag}`, values[flag], { min: 0, max: Number.MAX_SAFE_INTEGER }, name);
+  const every = int('every');
+  const catchup = int('catchup-ms');
+  const jitter = int('jitter-ms');
+  const task: Record<string, unknown> = {
+    ...(values.type !== undefined ? { type: values.type } : {}),
+    ...(values.params !== undefined
+      ? { params: parseJsonOption('params', values.params, name) }
+      : {}),
+    ...(values.priority !== undefined
+      ? { priority: choiceOption('--priority', values.priority, PRIORITIES, name) }
+      : {}),
+  };
+  return {
+    ...(values.cron !== undefined ? { cron: values.cron, every: undefined } : {}),
+    ...(every !== undefined ? { every, cron: undefined } : {}),
+    ...(values.timezone !== undefined ? { timezone: values.timezone } : {}),
+    ...(Object.keys(task).length > 0 ? { task } : {}),
+    ...(values.overlap !== undefined
+      ? { overlap: choiceOption('--overlap', values.overlap, ['skip', 'allow'] as const, name) }
+      : {}),
+    ...(catchup !== undefined ? { catchupWindowMs: catchup } : {}),
+    ...(jitter !== undefined ? { jitterMs: jitter } : {}),
+  };
+}
+
+/** A merged spec, validated as the gateway does (schema, params, croner's word), or throws. */
+function checkedSpec(spec: Record<string, unknown>, name: string): ScheduleSpec {
+  for (const key of Object.keys(spec)) if (spec[key] === undefined) delete spec[key];
+  const fields = scheduleSpecErrors(spec);
+  if (fields.length === 0) fields.push(...scheduleTimingErrors(spec as ScheduleSpec));
+  if (fields.length > 0) throw new UsageError(`invalid schedule: ${describeFields(fields)}`, name);
+  return spec as ScheduleSpec;
+}
+
 const addCommand = defineCommand({
   name: 'schedules add',
   summary: 'Create a schedule (cron or interval) that submits a task at each fire',
   positionals: [idArg],
   options: {
-    cron: {
-      type: 'string',
-      valueName: 'EXPR',
-      description: '5 fields (minute first) or 6 (second first)',
-    },
-    every: { type: 'string', valueName: 'MS', description: 'Interval in ms, at least 1000' },
-    timezone: { type: 'string', valueName: 'TZ', description: 'IANA time zone (default UTC)' },
-    type: { type: 'string', valueName: 'TYPE', description: 'Task type to submit' },
-    params: {
-      type: 'string',
-      valueName: 'JSON',
-      description: 'Task params as JSON, or @file.json (default {})',
-    },
-    priority: { type: 'string', valueName: PRIORITIES.join('|'), description: 'Default normal' },
-    overlap: {
-      type: 'string',
-      valueName: 'skip|allow',
-      description: 'Fire while the previous task runs? (default skip)',
-    },
-    'catchup-ms': {
-      type: 'string',
-      valueName: 'MS',
-      description: 'After downtime, run the latest fire missed within MS once (default 0)',
-    },
+    ...specOptions,
     disabled: { type: 'boolean', description: 'Create it paused' },
     owner: ownerOption,
   },
@@ -136,43 +189,19 @@ const addCommand = defineCommand({
     const name = 'schedules add';
     const owner = ownerOf(values.owner, name);
     if (values.type === undefined) throw new UsageError('--type is required', name);
-    const every = intOption(
-      '--every',
-      values.every,
-      { min: 1, max: Number.MAX_SAFE_INTEGER },
-      name,
-    );
-    const catchup = intOption(
-      '--catchup-ms',
-      values['catchup-ms'],
-      { min: 0, max: Number.MAX_SAFE_INTEGER },
-      name,
-    );
-    const spec: Record<string, unknown> = {
-      id: checkScheduleId(positionals[0], name),
-      ...(values.cron !== undefined ? { cron: values.cron } : {}),
-      ...(every !== undefined ? { every } : {}),
-      ...(values.timezone !== undefined ? { timezone: values.timezone } : {}),
-      task: {
-        type: values.type,
-        params: values.params === undefined ? {} : parseJsonOption('params', values.params, name),
-        ...(values.priority !== undefined
-          ? { priority: choiceOption('--priority', values.priority, PRIORITIES, name) }
-          : {}),
+    const changes = specChanges(values, name);
+    const spec = checkedSpec(
+      {
+        id: checkScheduleId(positionals[0], name),
+        ...changes,
+        task: { params: {}, ...(changes['task'] as object) },
+        enabled: !values.disabled,
       },
-      enabled: !values.disabled,
-      ...(values.overlap !== undefined
-        ? { overlap: choiceOption('--overlap', values.overlap, ['skip', 'allow'] as const, name) }
-        : {}),
-      ...(catchup !== undefined ? { catchupWindowMs: catchup } : {}),
-    };
-    const fields = scheduleSpecErrors(spec);
-    if (fields.length === 0) fields.push(...scheduleTimingErrors(spec as ScheduleSpec));
-    if (fields.length > 0)
-      throw new UsageError(`invalid schedule: ${describeFields(fields)}`, name);
+      name,
+    );
     const now = new Date().toISOString();
     const schedule: Schedule = {
-      ...(spec as ScheduleSpec),
+      ...spec,
       v: 1,
       owner,
       createdAt: now,
@@ -186,6 +215,41 @@ const addCommand = defineCommand({
     else
       ctx.out.line(
         `created ${owner}.${schedule.id}: ${timing(schedule)}, next ${nextFire(schedule)}`,
+      );
+    return ExitCode.OK;
+  },
+});
+
+const editCommand = defineCommand({
+  name: 'schedules edit',
+  summary: 'Change a schedule: only the options given; history and owner stay',
+  positionals: [idArg],
+  options: { ...specOptions, owner: ownerOption },
+  examples: [
+    `wadm schedules edit probe --every 30000`,
+    `wadm schedules edit nightly-backtest --cron '0 4 * * *' --params @bt.json`,
+  ],
+  async run(ctx, { values, positionals }) {
+    const name = 'schedules edit';
+    const { owner, id } = targetOf(values, positionals, name);
+    const changes = specChanges(values, name);
+    if (Object.keys(changes).length === 0) throw new UsageError('nothing to change', name);
+    const now = new Date().toISOString();
+    const stored = await (
+      await openStore(ctx)
+    ).mutate(owner, id, (cur) => {
+      const { createdAt, history } = cur;
+      const current: Record<string, unknown> = { ...cur };
+      for (const key of ['v', 'owner', 'createdAt', 'updatedAt', 'history']) delete current[key];
+      const task = { ...cur.task, ...(changes['task'] as object | undefined) };
+      const spec = checkedSpec({ ...current, ...changes, task }, name);
+      return { ...spec, v: 1, owner, createdAt, updatedAt: now, history };
+    });
+    if (!stored) throw notFound(owner, id);
+    if (ctx.json) ctx.out.json(stored.schedule);
+    else
+      ctx.out.line(
+        `changed ${owner}.${id}: ${timing(stored.schedule)}, next ${nextFire(stored.schedule)}`,
       );
     return ExitCode.OK;
   },
@@ -255,6 +319,7 @@ const runCommand = defineCommand({
 export const scheduleCommands = [
   listCommand,
   addCommand,
+  editCommand,
   rmCommand,
   toggle('pause', false),
   toggle('resume', true),

@@ -1,25 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { signDevToken } from '@wadm/auth';
 import { isValidOwner } from '@wadm/contracts';
 import { defineCommand } from '../command.js';
+import { devSecret } from '../dev-secret.js';
 import { ExitCode, UsageError } from '../errors.js';
-
-/** Where the start command keeps the development secret it gives the gateway. */
-const DEV_SECRET_FILE = fileURLToPath(new URL('../../../../.wadm/dev-secret', import.meta.url));
-
-function devSecret(): string {
-  const fromEnv = process.env['WADM_JWT_SECRET'];
-  if (fromEnv) return fromEnv;
-  try {
-    return readFileSync(DEV_SECRET_FILE, 'utf8').trim();
-  } catch {
-    throw new UsageError(
-      'no signing secret: set WADM_JWT_SECRET (the gateway uses the same) or run `npm start` once, which creates .wadm/dev-secret',
-      'token',
-    );
-  }
-}
 
 export const tokenCommand = defineCommand({
   name: 'token',
@@ -32,6 +15,11 @@ export const tokenCommand = defineCommand({
       type: 'boolean',
       description: 'Grant the system role: a service account, e.g. a scheduler submitting tasks',
     },
+    email: {
+      type: 'string',
+      valueName: 'ADDRESS',
+      description: 'The email claim: the one address this user may send notifications to',
+    },
     expires: {
       type: 'string',
       valueName: 'SPAN',
@@ -39,7 +27,7 @@ export const tokenCommand = defineCommand({
     },
   },
   examples: [
-    'wadm token --user alice',
+    'wadm token --user alice --email alice@example.com',
     'wadm token --user ops --admin --expires 1h',
     'wadm token --user scheduler --system',
   ],
@@ -51,11 +39,15 @@ export const tokenCommand = defineCommand({
     if (values.expires !== undefined && !/^\d+\s?(s|m|h|d)$/.test(values.expires)) {
       throw new UsageError('--expires must look like 30m, 12h or 1d', 'token');
     }
+    if (values.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(values.email)) {
+      throw new UsageError('--email must be an address like alice@example.com', 'token');
+    }
     const token = await signDevToken({
-      secret: devSecret(),
+      secret: devSecret('token'),
       user: values.user,
       admin: values.admin ?? false,
       system: values.system ?? false,
+      ...(values.email ? { email: values.email } : {}),
       ...(values.expires ? { expiresIn: values.expires } : {}),
     });
     if (ctx.json) {
@@ -64,6 +56,7 @@ export const tokenCommand = defineCommand({
         user: values.user,
         admin: values.admin ?? false,
         system: values.system ?? false,
+        ...(values.email ? { email: values.email } : {}),
       });
     } else {
       ctx.out.line(token);

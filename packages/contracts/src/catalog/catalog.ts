@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import {
   EVERYONE,
+  onlyOwnAddresses,
   OPERATORS,
   SYSTEM_ONLY,
   type RestrictedParam,
@@ -15,11 +16,16 @@ import {
   BacktestSweepParams,
   BacktestSweepResult,
 } from './backtest.js';
+import { AlertsEvaluateParams, AlertsEvaluateResult } from './alerts.js';
 import { AnalysisHistoryResult } from './analysis.js';
 import { EchoParams, EchoResult } from './diagnostics.js';
 import {
+  BacktestExportParams,
+  BacktestExportResult,
   CandleExportParams,
   CandleExportResult,
+  TaskHistoryExportParams,
+  TaskHistoryExportResult,
   CleanupParams,
   CleanupResult,
   ExchangeHealthParams,
@@ -70,6 +76,9 @@ function define<Q extends Queue, P extends TSchema, R extends TSchema>(
 ): TaskDefinition<P, R> & { queue: Q } {
   return d;
 }
+
+const OWN_ADDRESS_ONLY =
+  "a user may email only their own address, the token's email claim; operators may mail others";
 
 /** Above these, a probe stops being a probe and occupies workers: chaos drills only. */
 const ECHO_MAX_SLEEP_MS = 60_000;
@@ -148,8 +157,8 @@ export const TASK_CATALOG = {
       {
         path: '/emailTo',
         roles: OPERATORS,
-        reason: 'recipients are chosen by an operator: a user may not mail arbitrary addresses',
-        used: (p) => (p.emailTo?.length ?? 0) > 0,
+        reason: OWN_ADDRESS_ONLY,
+        used: (p, caller) => !onlyOwnAddresses(p.emailTo ?? [], caller),
       },
     ],
   }),
@@ -160,7 +169,15 @@ export const TASK_CATALOG = {
     result: EmailResult,
     limits: minutes(2),
     retry: { maxAttempts: 5, backoffMs: 10_000, maxBackoffMs: 600_000, jitter: 0.2 },
-    roles: OPERATORS,
+    roles: EVERYONE,
+    restrictedParams: [
+      {
+        path: '/to',
+        roles: OPERATORS,
+        reason: OWN_ADDRESS_ONLY,
+        used: (p, caller) => !onlyOwnAddresses(p.to, caller),
+      },
+    ],
   }),
   'notify.webhook': define({
     queue: 'notify',
@@ -169,6 +186,26 @@ export const TASK_CATALOG = {
     result: WebhookResult,
     limits: minutes(1),
     retry: { maxAttempts: 5, backoffMs: 5_000, maxBackoffMs: 600_000, jitter: 0.2 },
+    roles: EVERYONE,
+    restrictedParams: [
+      {
+        path: '/url',
+        roles: OPERATORS,
+        reason:
+          'a user posts only to a destination they registered (POST /api/v1/webhooks): give its id as `webhook`',
+        used: (p) => p.url !== undefined,
+      },
+    ],
+  }),
+  'alerts.evaluate': define({
+    queue: 'reports',
+    description:
+      'Checks every enabled alert rule against the latest candles; notifies on a crossing.',
+    params: AlertsEvaluateParams,
+    result: AlertsEvaluateResult,
+    limits: minutes(2),
+    // A run is superseded by the next one a minute later: retry quickly, not for long.
+    retry: { maxAttempts: 3, backoffMs: 2_000, maxBackoffMs: 20_000, jitter: 0.2 },
     roles: OPERATORS,
   }),
   'exports.candles': define({
@@ -179,6 +216,40 @@ export const TASK_CATALOG = {
     limits: minutes(30),
     retry: STANDARD_RETRY,
     roles: EVERYONE,
+  }),
+  'exports.backtest': define({
+    queue: 'exports',
+    description: "Exports a finished backtest's trades, equity and metrics, or a sweep's ranking.",
+    params: BacktestExportParams,
+    result: BacktestExportResult,
+    limits: minutes(30),
+    retry: STANDARD_RETRY,
+    roles: EVERYONE,
+    restrictedParams: [
+      {
+        path: '/owner',
+        roles: OPERATORS,
+        reason: 'a user exports their own backtests: leave owner out',
+        used: (p) => p.owner !== undefined,
+      },
+    ],
+  }),
+  'exports.tasks': define({
+    queue: 'exports',
+    description: 'Exports a task history, filtered as the task list is, as CSV or XLSX.',
+    params: TaskHistoryExportParams,
+    result: TaskHistoryExportResult,
+    limits: minutes(30),
+    retry: STANDARD_RETRY,
+    roles: EVERYONE,
+    restrictedParams: [
+      {
+        path: '/owner',
+        roles: OPERATORS,
+        reason: 'a user exports their own history: leave owner out',
+        used: (p) => p.owner !== undefined,
+      },
+    ],
   }),
   'maintenance.cleanup': define({
     queue: 'maintenance',

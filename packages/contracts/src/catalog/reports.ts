@@ -1,12 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Email, IsoDate, MarketSymbol } from '../common.js';
+import { Email, IsoDate, MarketSymbol, Timeframe } from '../common.js';
 import { ArtifactRef } from '../state.js';
 
-/** `reports.daily`: the daily market PDF, stored in ARTIFACTS and optionally mailed. */
+/**
+ * `reports.daily`: the daily market PDF, stored in ARTIFACTS and optionally mailed. `date`
+ * defaults to yesterday (UTC), `symbols` to the service's watchlist (WADM_REPORT_SYMBOLS),
+ * `timeframe` (the bars of each symbol's chart and of the day's market structure) to `1h`.
+ */
 export const DailyReportParams = Type.Object(
   {
     date: Type.Optional(IsoDate),
-    symbols: Type.Array(MarketSymbol, { minItems: 1, maxItems: 50 }),
+    symbols: Type.Optional(Type.Array(MarketSymbol, { minItems: 1, maxItems: 50 })),
+    timeframe: Type.Optional(Timeframe),
     emailTo: Type.Optional(Type.Array(Email, { maxItems: 50 })),
   },
   { additionalProperties: false },
@@ -24,9 +29,15 @@ export const EmailParams = Type.Object(
 );
 export type EmailParams = Static<typeof EmailParams>;
 
+/**
+ * `notify.webhook`: a signed JSON POST. Exactly one of `webhook` (a destination the task's owner
+ * registered, signed with its own secret) or `url` (operators only, signed with
+ * WADM_WEBHOOK_SECRET). `webhook` is new in this version: older messages carry `url`.
+ */
 export const WebhookParams = Type.Object(
   {
-    url: Type.String({ format: 'uri', pattern: '^https?://' }),
+    url: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://' })),
+    webhook: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
     body: Type.Unknown(),
     headers: Type.Optional(Type.Record(Type.String(), Type.String())),
   },
@@ -64,10 +75,17 @@ export type WebhookResult = Static<typeof WebhookResult>;
 
 /** `reports.daily`'s result: the PDF in ARTIFACTS and what it holds. */
 export const DailyReportResult = Type.Object({
-  /** `reports/daily/<date>/<owner>/<taskId>.pdf` in ARTIFACTS; the result route streams it. */
+  /**
+   * `reports/daily/<date>.pdf` in ARTIFACTS for the watchlist at the default timeframe, else
+   * `reports/daily/<date>-<digest of symbols and timeframe>.pdf`: the same inputs, the same
+   * name. The result route streams it.
+   */
   artifact: ArtifactRef,
   date: IsoDate,
   symbols: Type.Array(MarketSymbol),
+  timeframe: Timeframe,
+  /** Symbols without a bar on that day: listed in the report, without a page. */
+  missing: Type.Array(MarketSymbol),
   pages: Type.Integer({ minimum: 1 }),
   bytes: Type.Integer({ minimum: 0 }),
   /** SHA-256 of the file, lower-case hex: the same params and candles give the same bytes. */

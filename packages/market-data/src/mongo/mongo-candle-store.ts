@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Collection, Db, Filter } from 'mongodb';
-import type { CandleStore, PutResult, SeriesInfo } from '../candle-store.js';
+import type { CandleChunks, CandleStore, PutResult, SeriesInfo } from '../candle-store.js';
 import { CandleBuilder } from '../candle-builder.js';
 import type { Candles } from '../candles.js';
 import { SeriesNotFoundError } from '../errors.js';
@@ -61,14 +61,7 @@ export class MongoCandleStore implements CandleStore {
     to?: number,
   ): Promise<Candles> {
     assertSeries(symbol, timeframe);
-    const filter: Filter<CandleDocument> = { symbol, timeframe };
-    if (from !== undefined || to !== undefined) {
-      // Bar times are whole ms: a fractional bound rounds inwards.
-      filter.time = {
-        ...(from !== undefined ? { $gte: new Date(Math.ceil(from)) } : {}),
-        ...(to !== undefined ? { $lte: new Date(Math.floor(to)) } : {}),
-      };
-    }
+    const filter = rangeFilter(symbol, timeframe, from, to);
     const bars = new CandleBuilder();
     const cursor = this.candles.find(filter, {
       projection: PROJECTION,
@@ -82,6 +75,35 @@ export class MongoCandleStore implements CandleStore {
       throw new SeriesNotFoundError(symbol, timeframe);
     }
     return bars.build();
+  }
+
+  /** One query; its cursor is read a chunk at a time, as the chunks are asked for. */
+  async *readCandles(
+    symbol: string,
+    timeframe: Timeframe,
+    range: CandleChunks,
+  ): AsyncGenerator<Candles> {
+    assertSeries(symbol, timeframe);
+    const cursor = this.candles.find(rangeFilter(symbol, timeframe, range.from, range.to), {
+      projection: PROJECTION,
+      sort: { time: 1 },
+      batchSize: 10_000,
+    });
+    const chunkBars = Math.max(1, Math.floor(range.chunkBars));
+    let bars = new CandleBuilder();
+    let any = false;
+    for await (const bar of cursor) {
+      bars.push(bar.time.getTime(), bar.open, bar.high, bar.low, bar.close, bar.volume);
+      if (bars.length >= chunkBars) {
+        any = true;
+        yield bars.build();
+        bars = new CandleBuilder();
+      }
+    }
+    if (bars.length > 0) yield bars.build();
+    else if (!any && !(await this.exists(symbol, timeframe))) {
+      throw new SeriesNotFoundError(symbol, timeframe);
+    }
   }
 
   async putCandles(symbol: string, timeframe: Timeframe, candles: Candles): Promise<PutResult> {
@@ -149,4 +171,22 @@ export class MongoCandleStore implements CandleStore {
   private async exists(symbol: string, timeframe: Timeframe): Promise<boolean> {
     return (await this.candles.findOne({ symbol, timeframe }, { projection: { _id: 1 } })) !== null;
   }
+}
+
+/** The documents of a series with `from <= time <= to`. */
+function rangeFilter(
+  symbol: string,
+  timeframe: Timeframe,
+  from?: number,
+  to?: number,
+): Filter<CandleDocument> {
+  const filter: Filter<CandleDocument> = { symbol, timeframe };
+  if (from !== undefined || to !== undefined) {
+    // Bar times are whole ms: a fractional bound rounds inwards.
+    filter.time = {
+      ...(from !== undefined ? { $gte: new Date(Math.ceil(from)) } : {}),
+      ...(to !== undefined ? { $lte: new Date(Math.floor(to)) } : {}),
+    };
+  }
+  return filter;
 }

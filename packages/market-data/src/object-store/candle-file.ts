@@ -45,22 +45,32 @@ export function encodeCandleFile(candles: Candles): Uint8Array {
 }
 
 /**
- * Columns viewing `bytes` (copied first only if misaligned). Returns the reason instead of
- * candles when the bytes are not a candle file of this version.
+ * The bar count from a file's first bytes (at least the header) and the file's whole size, or
+ * why they are not a candle file of this version.
  */
-export function decodeCandleFile(bytes: Uint8Array): Candles | string {
+export function decodeCandleHeader(head: Uint8Array, fileBytes: number): number | string {
   assertLittleEndianHost();
-  if (bytes.byteLength < HEADER_BYTES) return `${bytes.byteLength} bytes, shorter than a header`;
-  const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
+  if (head.byteLength < HEADER_BYTES) return `${head.byteLength} bytes, shorter than a header`;
+  const header = new DataView(head.buffer, head.byteOffset, HEADER_BYTES);
   if (MAGIC.some((byte, i) => header.getUint8(i) !== byte)) return 'no WCDL magic';
   const version = header.getUint16(4, true);
   if (version !== CANDLE_FILE_VERSION) return `layout version ${version} is not supported`;
   const columns = header.getUint16(6, true);
   if (columns !== CANDLE_COLUMNS.length) return `${columns} columns, expected 6`;
   const n = header.getUint32(8, true);
-  if (bytes.byteLength !== candleFileSize(n)) {
-    return `${bytes.byteLength} bytes, expected ${candleFileSize(n)} for ${n} bars`;
+  if (fileBytes !== candleFileSize(n)) {
+    return `${fileBytes} bytes, expected ${candleFileSize(n)} for ${n} bars`;
   }
+  return n;
+}
+
+/**
+ * Columns viewing `bytes` (copied first only if misaligned). Returns the reason instead of
+ * candles when the bytes are not a candle file of this version.
+ */
+export function decodeCandleFile(bytes: Uint8Array): Candles | string {
+  const n = decodeCandleHeader(bytes, bytes.byteLength);
+  if (typeof n === 'string') return n;
   // new Uint8Array(view) copies; Buffer#slice would not.
   const aligned = bytes.byteOffset % 8 === 0 ? bytes : new Uint8Array(bytes);
   const view = (c: number): Float64Array =>

@@ -3,7 +3,7 @@ import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { Objm, setSha256Backend, type ObjectInfo, type ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { OBJECT_STORES } from '@wadm/contracts';
-import type { CandleStore, PutResult, SeriesInfo } from '../candle-store.js';
+import type { CandleChunks, CandleStore, PutResult, SeriesInfo } from '../candle-store.js';
 import { candlesInRange, emptyCandles, type Candles } from '../candles.js';
 import {
   CorruptSeriesError,
@@ -15,7 +15,9 @@ import { mergeCandles, prepareCandles } from '../merge.js';
 import { assertSeries, compareSeries, seriesLabel } from '../series.js';
 import type { Timeframe } from '../timeframe.js';
 import { decodeCandleFile, encodeCandleFile } from './candle-file.js';
+import { RangedObject } from './ranged-object.js';
 import { readObject } from './read-object.js';
+import { readSeriesChunks } from './series-chunks.js';
 import { seriesFromObject, seriesObjectMeta, seriesObjectName } from './series-object.js';
 
 /** Options of {@link ObjectCandleStore.open}. */
@@ -52,6 +54,8 @@ interface Snapshot {
  */
 export class ObjectCandleStore implements CandleStore {
   private constructor(
+    private readonly nc: NatsConnection,
+    private readonly bucket: string,
     private readonly os: ObjectStore,
     private readonly maxWriteAttempts: number,
   ) {}
@@ -71,7 +75,7 @@ export class ObjectCandleStore implements CandleStore {
       }
       throw err;
     });
-    return new ObjectCandleStore(os, options.maxWriteAttempts ?? 20);
+    return new ObjectCandleStore(nc, bucket, os, options.maxWriteAttempts ?? 20);
   }
 
   async getCandles(
@@ -84,6 +88,18 @@ export class ObjectCandleStore implements CandleStore {
     const read = await readObject(this.os, seriesObjectName(symbol, timeframe));
     if (!read) throw new SeriesNotFoundError(symbol, timeframe);
     return candlesInRange(decode(read.bytes, seriesLabel(symbol, timeframe)), from, to);
+  }
+
+  async *readCandles(
+    symbol: string,
+    timeframe: Timeframe,
+    range: CandleChunks,
+  ): AsyncGenerator<Candles> {
+    assertSeries(symbol, timeframe);
+    const info = await this.os.info(seriesObjectName(symbol, timeframe));
+    if (!info || info.deleted) throw new SeriesNotFoundError(symbol, timeframe);
+    const object = await RangedObject.open(this.nc, this.bucket, info);
+    yield* readSeriesChunks(object, seriesLabel(symbol, timeframe), range);
   }
 
   async putCandles(symbol: string, timeframe: Timeframe, candles: Candles): Promise<PutResult> {

@@ -29,6 +29,25 @@ export interface ScheduleChange {
 const RECORD_ATTEMPTS = 5;
 
 /**
+ * A reservation counts toward an owner's limit this long before its schedule exists: longer
+ * than a create takes, short enough that one whose create never happened frees its place soon.
+ */
+const RESERVATION_MS = 30_000;
+
+/** What {@link ScheduleStore.createWithin} did. */
+export type LimitedCreate = 'created' | 'exists' | 'limit';
+
+/** `<owner>.=roster`: not a schedule key (`=` is no id character), so lists and watches skip it. */
+function rosterKey(owner: string): string {
+  return `${scheduleKeysOf(owner).slice(0, -1)}=roster`;
+}
+
+/** Per owner: the ids that count toward the limit, with when each was reserved. */
+interface Roster {
+  ids: Record<string, string>;
+}
+
+/**
  * Schedules in SCHEDULES, under `<owner>.<id>`. Edits are compare-and-set on the revision, so
  * a user's edit and a replica's history record never overwrite each other.
  */
@@ -64,18 +83,66 @@ export class ScheduleStore {
   }
 
   /**
+   * Creates the schedule if its owner has fewer than `limit`. The owner's roster key is the
+   * one point two creates meet: each reserves its id there with compare-and-set, counting the
+   * owner's schedules and the reservations still young, so of two racing for the last place
+   * one gets it and the other reads `limit`.
+   */
+  async createWithin(schedule: Schedule, limit: number): Promise<LimitedCreate> {
+    const { owner, id } = schedule;
+    const key = rosterKey(owner);
+    for (;;) {
+      const entry = await this.kv.get(key);
+      const held = entry?.operation === 'PUT' ? entry.json<Roster>().ids : {};
+      const existing = await this.ids(owner);
+      if (existing.has(id)) return 'exists';
+      const now = Date.now();
+      const ids: Record<string, string> = {};
+      for (const sid of existing) ids[sid] = held[sid] ?? new Date(0).toISOString();
+      for (const [sid, at] of Object.entries(held)) {
+        if (!existing.has(sid) && now - Date.parse(at) < RESERVATION_MS) ids[sid] = at;
+      }
+      if (!(id in ids) && Object.keys(ids).length >= limit) return 'limit';
+      ids[id] = new Date(now).toISOString();
+      const value = JSON.stringify({ ids } satisfies Roster);
+      try {
+        if (entry) await this.kv.update(key, value, entry.revision);
+        else await this.kv.create(key, value);
+        break;
+      } catch (err) {
+        if (!isCasConflict(err)) throw err;
+      }
+    }
+    return (await this.create(schedule)) ? 'created' : 'exists';
+  }
+
+  private async ids(owner: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for await (const key of await this.kv.keys(scheduleKeysOf(owner))) {
+      const parsed = parseScheduleKey(key);
+      if (parsed) ids.add(parsed.scheduleId);
+    }
+    return ids;
+  }
+
+  /**
    * Reads, applies `fn`, writes with CAS; on a conflict reads again and re-applies. `fn`
-   * returning null writes nothing. Returns what is stored afterwards, null if nothing is.
+   * returning null writes nothing. Returns what is stored afterwards, null if nothing is. A
+   * caller holding a recent copy passes it as `known` to skip the first read (the CAS still
+   * catches any writer since).
    */
   async mutate(
     owner: string,
     scheduleId: string,
     fn: (current: Schedule) => Schedule | null,
     attempts = Number.POSITIVE_INFINITY,
+    known?: StoredSchedule,
   ): Promise<StoredSchedule | null> {
     const key = scheduleKey(owner, scheduleId);
+    let cached = known;
     for (let i = 0; ; i++) {
-      const current = await this.get(owner, scheduleId);
+      const current = cached ?? (await this.get(owner, scheduleId));
+      cached = undefined;
       if (!current) return null;
       const next = fn(current.schedule);
       if (!next) return current;
@@ -92,7 +159,12 @@ export class ScheduleStore {
    * Adds a fire to the schedule's history. Another replica recording the same fire first makes
    * this a no-op; after a few lost races the record is left to the others.
    */
-  async recordFire(owner: string, scheduleId: string, fire: ScheduleFire): Promise<void> {
+  async recordFire(
+    owner: string,
+    scheduleId: string,
+    fire: ScheduleFire,
+    known?: StoredSchedule,
+  ): Promise<void> {
     try {
       await this.mutate(
         owner,
@@ -102,6 +174,7 @@ export class ScheduleStore {
           return history ? { ...s, history } : null;
         },
         RECORD_ATTEMPTS,
+        known,
       );
     } catch (err) {
       if (!isCasConflict(err)) throw err;
@@ -112,7 +185,26 @@ export class ScheduleStore {
     const key = scheduleKey(owner, scheduleId);
     if (!(await this.kv.get(key).then((e) => e && e.operation === 'PUT'))) return false;
     await this.kv.delete(key);
+    await this.release(owner, scheduleId);
     return true;
+  }
+
+  /** Drops a deleted schedule's reservation, so its place is free at once, not in a while. */
+  private async release(owner: string, scheduleId: string): Promise<void> {
+    const key = rosterKey(owner);
+    for (let attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
+      const entry = await this.kv.get(key);
+      if (entry?.operation !== 'PUT') return;
+      const { ids } = entry.json<Roster>();
+      if (!(scheduleId in ids)) return;
+      delete ids[scheduleId];
+      try {
+        await this.kv.update(key, JSON.stringify({ ids } satisfies Roster), entry.revision);
+        return;
+      } catch (err) {
+        if (!isCasConflict(err)) throw err;
+      }
+    }
   }
 
   /** Every schedule of `owner` (`*` for all owners), sorted by owner and id. */
@@ -129,13 +221,9 @@ export class ScheduleStore {
     return out;
   }
 
-  /** How many schedules `owner` has (the per-user limit). */
+  /** How many schedules `owner` has. */
   async count(owner: string): Promise<number> {
-    let n = 0;
-    for await (const key of await this.kv.keys(scheduleKeysOf(owner))) {
-      if (parseScheduleKey(key)) n++;
-    }
-    return n;
+    return (await this.ids(owner)).size;
   }
 
   /**

@@ -87,7 +87,10 @@ export class TaskAttempt<T extends ParsedCommand | RejectedCommand = ParsedComma
     const { usage, artifacts } = this.deps;
     const owner = this.task.owner;
     this.charged = usage
-      ? artifacts.chargedTo((bytes) => usage.ledger.charge(owner, bytes, usage.quotaBytes))
+      ? artifacts.chargedTo(
+          (bytes) => usage.ledger.charge(owner, bytes, usage.quotaBytes),
+          (bytes, chargedAt) => usage.ledger.refund(owner, bytes, chargedAt),
+        )
       : artifacts;
     return this.charged;
   }

@@ -1,8 +1,8 @@
 import { BacktestRunResult, validate } from '@wadm/contracts';
 import { describe, expect, it } from 'vitest';
-import { candlesOf, randomWalkCandles } from '../../test/engine/candles.js';
+import { sliceCandles } from '@wadm/analysis';
+import { candlesOf, randomWalkCandles } from '@wadm/analysis/testing';
 import { runBacktest, simulateStrategy, type BacktestSpec } from './backtest.js';
-import { sliceCandles } from './candles.js';
 import { BacktestSpecError } from './errors.js';
 import { resolveStrategy, STRATEGIES, strategySignals } from './strategies/registry.js';
 

@@ -5,9 +5,17 @@ import {
   type FieldError,
   type Trade,
 } from '@wadm/contracts';
-import { assertCandles, type Candles } from './candles.js';
-import { BacktestSpecError, describeValue } from './errors.js';
-import { isoTimes } from './iso-time.js';
+import {
+  assertCandles,
+  describeValue,
+  isoTimes,
+  periodsPerYear,
+  TIMEFRAME_MS,
+  YEAR_MS,
+  type Candles,
+  type Timeframe,
+} from '@wadm/analysis';
+import { BacktestSpecError } from './errors.js';
 import { backtestMetrics, equityMetrics, tradeMetrics } from './metrics.js';
 import { simulate, type Costs, type SimulatedTrade, type Simulation } from './simulate.js';
 import {
@@ -16,7 +24,6 @@ import {
   strategySignals,
   type StrategySpec,
 } from './strategies/registry.js';
-import { periodsPerYear, TIMEFRAME_MS, YEAR_MS, type Timeframe } from './timeframe.js';
 
 /** What to backtest: the fields of `backtest.run` params that the engine needs. */
 export interface BacktestSpec extends Costs {

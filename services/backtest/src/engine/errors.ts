@@ -15,8 +15,3 @@ export class BacktestSpecError extends Error {
     this.fields = fields;
   }
 }
-
-/** A value as an error message shows it: numbers as written (NaN, Infinity), the rest as JSON. */
-export function describeValue(value: unknown): string {
-  return typeof value === 'number' ? String(value) : JSON.stringify(value);
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candlesOf } from '../../test/engine/candles.js';
+import { candlesOf } from '@wadm/analysis/testing';
 import { simulate, type Costs } from './simulate.js';
 import { Signal } from './strategies/signal.js';
 

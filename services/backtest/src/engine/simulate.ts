@@ -1,4 +1,4 @@
-import type { Candles } from './candles.js';
+import type { Candles } from '@wadm/analysis';
 import { Signal } from './strategies/signal.js';
 
 /** Trading costs and permissions of a backtest. */

@@ -1,13 +1,7 @@
 import type { BacktestMetrics } from '@wadm/contracts';
 import { Piscina } from 'piscina';
-import type {
-  Candles,
-  Costs,
-  HistoryAnalysis,
-  HistoryOptions,
-  StrategySpec,
-  Timeframe,
-} from '../engine/index.js';
+import type { Candles, HistoryAnalysis, HistoryOptions, Timeframe } from '@wadm/analysis';
+import type { Costs, StrategySpec } from '../engine/index.js';
 import { TopCombinations, type RankedCombination } from './rank.js';
 import { shareCandles } from './shared-candles.js';
 import type { HistoryTask, SweepChunk } from './thread.js';

@@ -1,4 +1,4 @@
-import type { Candles } from '../engine/index.js';
+import type { Candles } from '@wadm/analysis';
 
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 const BYTES = Float64Array.BYTES_PER_ELEMENT;

@@ -1,13 +1,15 @@
 import type { BacktestMetrics } from '@wadm/contracts';
 import {
   analyzeHistory,
+  type HistoryAnalysis,
+  type HistoryOptions,
+  type Timeframe,
+} from '@wadm/analysis';
+import {
   simulateStrategy,
   simulationMetrics,
   type Costs,
-  type HistoryAnalysis,
-  type HistoryOptions,
   type StrategySpec,
-  type Timeframe,
 } from '../engine/index.js';
 import { candleViews, type SharedCandles } from './shared-candles.js';
 

@@ -1,6 +1,6 @@
 import { TASK_CATALOG, validate } from '@wadm/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeHistory, type HistoryAnalysis } from '../../src/engine/index.js';
+import { analyzeHistory, type HistoryAnalysis } from '@wadm/analysis';
 import { asJson, startService, type ServiceHarness } from './harness.js';
 
 describe('backtest service - analysis.history', () => {

@@ -8,6 +8,7 @@ import {
   type WorkerHeartbeat,
 } from '@wadm/contracts';
 import type { ArtifactStore } from '@wadm/runtime';
+import { currentEntries } from './kv-snapshot.js';
 
 /** A KV entry to remove, by the revision it was seen at: a changed entry is left alone. */
 export interface KvVictim {
@@ -19,6 +20,10 @@ export interface KvVictim {
 export interface ArtifactVictim {
   name: string;
   bytes: number;
+  /** Whose quota the file was charged to: the owner of the task that made it. */
+  owner: string;
+  /** When it was stored (ms): the day its bytes were charged. */
+  storedAt: number;
 }
 
 /** Dead letters are removed as a prefix of TASKS_DLQ: they are stored in time order. */
@@ -46,11 +51,10 @@ export async function scanTaskStates(
   cutoff: number,
 ): Promise<Pick<CleanupPlan, 'taskStates' | 'artifacts'>> {
   const taskStates: KvVictim[] = [];
-  const files = new Map<string, number>();
+  const files = new Map<string, { size: number; owner: string }>();
   const kept = new Set<string>();
-  for await (const key of await kv.keys()) {
-    const entry = await kv.get(key);
-    if (!entry || entry.operation !== 'PUT') continue;
+  for await (const entry of currentEntries(kv)) {
+    const { key } = entry;
     let state: TaskState;
     try {
       state = entry.json<TaskState>();
@@ -61,17 +65,19 @@ export async function scanTaskStates(
     const ended = Date.parse(state.finishedAt ?? state.updatedAt);
     if (isTerminal(state.status) && Number.isFinite(ended) && ended < cutoff) {
       taskStates.push({ key, revision: entry.revision, bytes: entry.length });
-      if (file) files.set(file.name, file.size);
+      if (file) files.set(file.name, { size: file.size, owner: state.owner });
     } else if (file) {
       kept.add(file.name);
     }
   }
   const victims: ArtifactVictim[] = [];
-  for (const [name, size] of files) {
+  for (const [name, { size, owner }] of files) {
     if (kept.has(name)) continue;
     const info = await artifacts.os.info(name);
     // Expired already (ARTIFACTS max age), or removed by an earlier run: nothing to free.
-    if (info && !info.deleted) victims.push({ name, bytes: info.size || size });
+    if (info && !info.deleted) {
+      victims.push({ name, bytes: info.size || size, owner, storedAt: Date.parse(info.mtime) });
+    }
   }
   return { taskStates, artifacts: victims };
 }
@@ -97,9 +103,8 @@ export async function scanDeadLetters(
 /** Heartbeats older than `silentBefore`: their workers stopped without removing them. */
 export async function scanWorkers(kv: KV, silentBefore: number): Promise<KvVictim[]> {
   const victims: KvVictim[] = [];
-  for await (const key of await kv.keys()) {
-    const entry = await kv.get(key);
-    if (!entry || entry.operation !== 'PUT') continue;
+  for await (const entry of currentEntries(kv)) {
+    const { key } = entry;
     let beat = Number.NaN;
     try {
       beat = Date.parse(entry.json<WorkerHeartbeat>().ts);

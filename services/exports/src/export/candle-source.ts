@@ -4,11 +4,12 @@ import {
   InvalidSeriesError,
   MarketDataErrorCode,
   SeriesNotFoundError,
+  type Candles,
   type CandleStore,
   type SeriesInfo,
 } from '@wadm/market-data';
 import { NonRetryableError } from '@wadm/runtime';
-import type { Row, RowBatches, TableColumn } from './table.js';
+import { ROWS_PER_BATCH, type Row, type RowBatches, type TableColumn } from './table.js';
 
 /** The columns of a candle export, in the order of the import CSV. */
 export const CANDLE_TABLE: readonly TableColumn[] = [
@@ -19,9 +20,6 @@ export const CANDLE_TABLE: readonly TableColumn[] = [
   { header: 'close', kind: 'number', width: 14 },
   { header: 'volume', kind: 'number', width: 18 },
 ];
-
-/** Rows go to the writer in batches of this many: small enough to keep a file moving. */
-const ROWS_PER_BATCH = 2_000;
 
 export interface CandleRange {
   symbol: string;
@@ -66,43 +64,45 @@ export async function resolveRange(
 }
 
 /**
- * The range's bars as rows, read `chunkBars` bars' worth of time at a time, so memory holds
- * one chunk whatever the range. Rows are `[time, open, high, low, close, volume]`.
+ * The range's bars as rows, read `chunkBars` bars at a time through the store's chunked read,
+ * so memory holds one chunk whatever the range. Rows are `[time, open, high, low, close, volume]`.
  */
 export async function* candleRows(
   store: CandleStore,
   range: CandleRange,
   chunkBars: number,
 ): RowBatches {
-  const span = chunkBars * TIMEFRAME_MS[range.timeframe];
-  for (let start = range.from; start <= range.to; start += span) {
-    const end = Math.min(start + span - 1, range.to);
-    let chunk;
-    try {
-      chunk = await store.getCandles(range.symbol, range.timeframe, start, end);
-    } catch (err) {
-      if (err instanceof SeriesNotFoundError || err instanceof InvalidSeriesError) {
-        throw unknownSeries(range, await store.listSeries(), err);
-      }
-      throw err;
+  const chunks = store.readCandles(range.symbol, range.timeframe, {
+    from: range.from,
+    to: range.to,
+    chunkBars,
+  });
+  try {
+    for await (const chunk of chunks) yield* rowsOf(chunk);
+  } catch (err) {
+    if (err instanceof SeriesNotFoundError || err instanceof InvalidSeriesError) {
+      throw unknownSeries(range, await store.listSeries(), err);
     }
-    const { time, open, high, low, close, volume } = chunk;
-    for (let i = 0; i < time.length; i += ROWS_PER_BATCH) {
-      const n = Math.min(ROWS_PER_BATCH, time.length - i);
-      const batch: Row[] = new Array<Row>(n);
-      for (let j = 0; j < n; j++) {
-        const k = i + j;
-        batch[j] = [
-          new Date(time[k] as number),
-          open[k] as number,
-          high[k] as number,
-          low[k] as number,
-          close[k] as number,
-          volume[k] as number,
-        ];
-      }
-      yield batch;
+    throw err;
+  }
+}
+
+function* rowsOf({ time, open, high, low, close, volume }: Candles): Generator<readonly Row[]> {
+  for (let i = 0; i < time.length; i += ROWS_PER_BATCH) {
+    const n = Math.min(ROWS_PER_BATCH, time.length - i);
+    const batch: Row[] = new Array<Row>(n);
+    for (let j = 0; j < n; j++) {
+      const k = i + j;
+      batch[j] = [
+        new Date(time[k] as number),
+        open[k] as number,
+        high[k] as number,
+        low[k] as number,
+        close[k] as number,
+        volume[k] as number,
+      ];
     }
+    yield batch;
   }
 }
 

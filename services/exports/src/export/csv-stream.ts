@@ -1,11 +1,5 @@
 import { stringify, type Options } from 'csv-stringify/sync';
-import {
-  neutraliseText,
-  type Cell,
-  type RowBatches,
-  type TableColumn,
-  type TableSink,
-} from './table.js';
+import { neutraliseText, type Cell, type ExportTable, type TableSink } from './table.js';
 
 /**
  * RFC 4180: CRLF between records, fields quoted when they hold a quote, a comma or a line
@@ -14,7 +8,11 @@ import {
  */
 const CSV_OPTIONS: Options = { record_delimiter: 'windows', quoted_match: /[\r\n]/ };
 
+/** Batches formatted ahead of the reader. */
+const AHEAD_BATCHES = 8;
+
 function csvCell(cell: Cell): string | number {
+  if (cell === null) return '';
   if (cell instanceof Date) return cell.toISOString();
   if (typeof cell === 'number') return cell;
   return neutraliseText(cell);
@@ -22,14 +20,11 @@ function csvCell(cell: Cell): string | number {
 
 /**
  * The table as RFC 4180 CSV in UTF-8: a header row, then one record per row, times ISO-8601
- * UTC. Pulled a batch at a time, so the reader's pace sets the pace of the reads.
+ * UTC. At most a few batches ahead of the reader, so the reader's pace sets the pace of the reads.
  */
-export function csvStream(
-  columns: readonly TableColumn[],
-  batches: RowBatches,
-  sink: TableSink,
-): ReadableStream<Uint8Array> {
-  const rows = batches[Symbol.asyncIterator]();
+export function csvStream(table: ExportTable, sink: TableSink): ReadableStream<Uint8Array> {
+  const { columns } = table;
+  const rows = table.rows[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   let headerSent = false;
   return new ReadableStream<Uint8Array>(
@@ -50,12 +45,14 @@ export function csvStream(
         }
         const records = next.value.map((row) => row.map(csvCell));
         controller.enqueue(encoder.encode(stringify(records, CSV_OPTIONS)));
-        sink.onRows(records.length);
+        sink.onRows(records.length, table.name);
       },
       async cancel() {
         await rows.return?.();
       },
     },
-    { highWaterMark: 0 },
+    // A few batches ahead (about a megabyte): rows are formatted while the object store waits
+    // for the acknowledgement of the chunk before; the queue stays bounded whatever the rows.
+    new CountQueuingStrategy({ highWaterMark: AHEAD_BATCHES }),
   );
 }

@@ -7,7 +7,7 @@ import {
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { BUCKETS, STREAMS, type CleanupResult } from '@wadm/contracts';
-import type { ArtifactStore, TaskHandler } from '@wadm/runtime';
+import { UsageLedger, type ArtifactStore, type TaskHandler } from '@wadm/runtime';
 import {
   scanDeadLetters,
   scanTaskStates,
@@ -25,7 +25,10 @@ export interface CleanupDeps {
   /** The store itself, not charged to anyone: cleanup only removes. */
   artifacts: ArtifactStore;
   workerSilentMs: number;
-  /** Removals between two progress reports and signal checks. @defaultValue 100 */
+  /**
+   * Removals between two progress reports and signal checks; a batch of task states is purged
+   * concurrently. @defaultValue 500
+   */
   batchSize?: number;
   /** @defaultValue Date.now */
   now?: () => number;
@@ -35,6 +38,8 @@ interface Stores {
   states: KV;
   workers: KV;
   jsm: JetStreamManager;
+  /** Removed files are refunded to the quota of the owner they were charged to. */
+  usage: UsageLedger;
 }
 
 /**
@@ -46,7 +51,7 @@ interface Stores {
  * `dryRun` finds the same and removes nothing.
  */
 export function createCleanupHandler(deps: CleanupDeps): TaskHandler<'maintenance.cleanup'> {
-  const batchSize = deps.batchSize ?? 100;
+  const batchSize = deps.batchSize ?? 500;
   const now = deps.now ?? Date.now;
   let stores: Promise<Stores> | undefined;
   const open = (): Promise<Stores> =>
@@ -56,11 +61,12 @@ export function createCleanupHandler(deps: CleanupDeps): TaskHandler<'maintenanc
         states: await kvm.open(BUCKETS.taskState),
         workers: await kvm.open(BUCKETS.workers),
         jsm: await jetstreamManager(deps.nc),
+        usage: await UsageLedger.open(deps.nc),
       };
     })());
 
   return async ({ params, signal, progress, logger }) => {
-    const { states, workers, jsm } = await open();
+    const { states, workers, jsm, usage } = await open();
     const at = now();
     const cutoff = at - params.olderThanDays * DAY_MS;
     const plan: CleanupPlan = {
@@ -109,14 +115,20 @@ export function createCleanupHandler(deps: CleanupDeps): TaskHandler<'maintenanc
     // whereas a file whose state went first would be found by nothing.
     for (const batch of batches(plan.artifacts, batchSize)) {
       for (const victim of batch) {
-        if (await deps.artifacts.delete(victim.name)) add(result.artifacts, victim.bytes);
+        if (await deps.artifacts.delete(victim.name)) {
+          add(result.artifacts, victim.bytes);
+          // A crash in between loses this refund and never gives one twice: the ledger errs
+          // towards refusing, and forgets the bytes when they would have expired anyway.
+          await usage.refund(victim.owner, victim.bytes, victim.storedAt);
+        }
       }
       step('artifacts', batch.length);
     }
     for (const batch of batches(plan.taskStates, batchSize)) {
-      for (const victim of batch) {
-        if (await purgeIfUnchanged(states, victim)) add(result.taskStates, victim.bytes);
-      }
+      // Each purge is its own compare-and-set on its own key: a batch goes out at once.
+      const purged = await Promise.all(batch.map((victim) => purgeIfUnchanged(states, victim)));
+      for (const [i, victim] of batch.entries())
+        if (purged[i]) add(result.taskStates, victim.bytes);
       step('task states', batch.length);
     }
     const { seqs } = plan.deadLetters;

@@ -1,12 +1,19 @@
 import type { Context } from 'koa';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { isValidId, SubmitterRole, type TaskState } from '@wadm/contracts';
+import {
+  isValidId,
+  SubmitterRole,
+  type AlertRule,
+  type TaskState,
+  type WebhookRegistration,
+} from '@wadm/contracts';
 import type { Principal } from '@wadm/auth';
 import type { CandleStore } from '@wadm/market-data';
 import type { ArtifactStore, DeadLetterAdmin, TaskClient } from '@wadm/runtime';
 import type { GatewayDeps } from '../deps.js';
 import { unauthorized, type ApiState } from './auth.js';
 import { readJson } from './body.js';
+import type { OwnedBucket } from './owned-bucket.js';
 import { HttpProblem, ProblemCode, taskNotFound, validationProblem } from './problem.js';
 import type { Submitter, Submitting } from './submitter.js';
 
@@ -21,6 +28,10 @@ export interface ApiServices {
   jsm(): Promise<JetStreamManager>;
   /** Market data: MongoDB when `MONGODB_URL` is set, else the MARKET_DATA object store. */
   candles(): Promise<CandleStore>;
+  /** Users' registered webhook destinations (WEBHOOKS). */
+  webhooks(): Promise<OwnedBucket<WebhookRegistration>>;
+  /** Users' alert rules (ALERTS). */
+  alerts(): Promise<OwnedBucket<AlertRule>>;
 }
 
 /**
@@ -41,7 +52,7 @@ export function roleOf(principal: Principal): SubmitterRole {
 /** The caller submitting tasks of their own. */
 export function submitterOf(ctx: Context): Submitting {
   const principal = principalOf(ctx);
-  return { owner: principal.user, role: roleOf(principal) };
+  return { owner: principal.user, role: roleOf(principal), email: principal.email };
 }
 
 export function readBody(ctx: Context, s: ApiServices): Promise<unknown> {

@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { BUCKETS, type AlertRule, type WebhookRegistration } from '@wadm/contracts';
 import { openCandleStore, type OpenedCandleStore } from '@wadm/market-data';
 import { ArtifactStore, DeadLetterAdmin, UsageLedger } from '@wadm/runtime';
 import type { GatewayDeps } from '../deps.js';
@@ -8,14 +9,19 @@ import { principalOf, type ApiServices } from './api-services.js';
 import { isApiPath } from './api-path.js';
 import { authenticate } from './auth.js';
 import { errorHandler } from './error-handler.js';
+import { NotifyDestinations } from './notify-destinations.js';
+import { OwnedBucket } from './owned-bucket.js';
 import { PendingQuota } from './pending-quota.js';
+import { alertRoutes } from './routes/alerts.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { dlqRoutes } from './routes/dlq.js';
+import { exchangeRoutes } from './routes/exchanges.js';
 import { marketDataRoutes } from './routes/market-data.js';
 import { metaRoutes } from './routes/meta.js';
 import { resultRoutes } from './routes/results.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { taskRoutes } from './routes/tasks.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { StorageQuota } from './storage-quota.js';
 import { Submitter } from './submitter.js';
 import { API_PREFIX } from './task-view.js';
@@ -53,14 +59,18 @@ export function createApp(deps: GatewayDeps): ApiApp {
     once(() => UsageLedger.open(deps.nc)),
     deps.env.storageQuotaBytes,
   );
+  const webhooks = once(() => OwnedBucket.open<WebhookRegistration>(deps.nc, BUCKETS.webhooks));
+  const destinations = new NotifyDestinations(webhooks, deps.env.webhookAllow);
   const services: ApiServices = {
     deps,
     client: deps.client,
-    submitter: new Submitter(deps.client, quota, storage, deps.nc),
+    submitter: new Submitter(deps.client, quota, storage, deps.nc, destinations),
     artifacts: once(() => ArtifactStore.open(deps.nc)),
     deadLetters: once(() => DeadLetterAdmin.open(deps.nc)),
     jsm: once(() => jetstreamManager(deps.nc)),
     candles: async () => (await openCandles()).store,
+    webhooks,
+    alerts: once(() => OwnedBucket.open<AlertRule>(deps.nc, BUCKETS.alerts)),
   };
 
   // Case-sensitive: a route answers to one spelling, the one the auth gate below knows.
@@ -80,6 +90,9 @@ export function createApp(deps: GatewayDeps): ApiApp {
   dlqRoutes(api, services);
   marketDataRoutes(api, services);
   scheduleRoutes(api, services);
+  webhookRoutes(api, services);
+  alertRoutes(api, services);
+  exchangeRoutes(api, services);
 
   const auth = authenticate(deps.verify);
   app.use(errorHandler(deps.logger));

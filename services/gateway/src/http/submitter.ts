@@ -17,6 +17,7 @@ import {
   type TaskClient,
 } from '@wadm/runtime';
 import { taskRequestProblem } from './error-handler.js';
+import type { NotifyDestinations } from './notify-destinations.js';
 import type { PendingQuota } from './pending-quota.js';
 import type { StorageQuota } from './storage-quota.js';
 import { HttpProblem, ProblemCode, validationProblem } from './problem.js';
@@ -30,10 +31,12 @@ export interface SubmitInput {
   retryOf?: string;
 }
 
-/** Whose tasks they become, and the role the submitter's rights come from. */
+/** Whose tasks they become, and the role (and claims) the submitter's rights come from. */
 export interface Submitting {
   owner: string;
   role: SubmitterRole;
+  /** The token's `email` claim: the address an ordinary user's notifications may go to. */
+  email?: string | undefined;
 }
 
 /** One submission's outcome in a batch: the result, or what was thrown for it. */
@@ -58,6 +61,7 @@ export class Submitter {
     private readonly quota: PendingQuota,
     private readonly storage: StorageQuota,
     private readonly nc: NatsConnection,
+    private readonly destinations: NotifyDestinations,
   ) {}
 
   /** One task; throws an HttpProblem (or a backend error) when it is not accepted. */
@@ -72,10 +76,12 @@ export class Submitter {
   async submitMany(who: Submitting, inputs: readonly SubmitInput[]): Promise<SubmitOutcome[]> {
     const { owner } = who;
     // Checked before the quota: an invalid item must not take a slot from a valid one.
-    const outcomes: (SubmitOutcome | undefined)[] = inputs.map((input) => {
-      const problem = this.check(input, who.role);
-      return problem ? { error: problem } : undefined;
-    });
+    const outcomes: (SubmitOutcome | undefined)[] = await Promise.all(
+      inputs.map(async (input) => {
+        const problem = this.check(input, who) ?? (await this.checkDestination(input, owner));
+        return problem ? { error: problem } : undefined;
+      }),
+    );
     let valid = inputs.flatMap((input, i) => (outcomes[i] ? [] : [i]));
     const full = valid.length > 0 ? await this.storage.refusal(owner) : null;
     if (full) {
@@ -107,8 +113,14 @@ export class Submitter {
     return outcomes.map((o) => o ?? { error: new Error('submission skipped') });
   }
 
+  /** A notification's destination: a registered webhook of the owner, an address allowed. */
+  private async checkDestination(input: SubmitInput, owner: string): Promise<HttpProblem | null> {
+    if (!isTaskType(input.type)) return null;
+    return this.destinations.refusal(input.type, validParams(input), owner);
+  }
+
   /** Refusals that need no NATS round trip. */
-  private check(input: SubmitInput, role: SubmitterRole): HttpProblem | null {
+  private check(input: SubmitInput, { role, email }: Submitting): HttpProblem | null {
     if (!isTaskType(input.type)) {
       return new HttpProblem(
         400,
@@ -121,7 +133,7 @@ export class Submitter {
     if (refusedType) return forbidden(refusedType);
     const params = validParams(input);
     if (params instanceof HttpProblem) return params;
-    const refusedParam = paramRefusal(input.type, params, role);
+    const refusedParam = paramRefusal(input.type, params, role, { email });
     if (refusedParam) return forbidden(refusedParam);
     const size = Buffer.byteLength(JSON.stringify(input.params ?? {}));
     const max = (this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD_BYTES) - PAYLOAD_HEADROOM_BYTES;

@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { ConformanceChecker } from '@wadm/api-client';
 import { createVerifier, signDevToken } from '@wadm/auth';
 import { createLogger, provision, TaskClient } from '@wadm/runtime';
 import { freePort, ManagedProcess, NatsServer } from '@wadm/testkit';
@@ -35,8 +36,46 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** One HTTP request with nothing hidden: raw bytes in, status, headers and text out. */
-export function send(
+/**
+ * The gateway's document, fetched once per server at its first request, as a checker; null for
+ * a server that serves none (not the gateway).
+ */
+const checkers = new Map<number, Promise<ConformanceChecker | null>>();
+function checkerFor(port: number): Promise<ConformanceChecker | null> {
+  let checker = checkers.get(port);
+  if (!checker) {
+    checker = rawSend(port, 'GET', '/openapi.json').then((r) =>
+      r.status === 200 && typeof r.json?.openapi === 'string'
+        ? new ConformanceChecker(r.json)
+        : null,
+    );
+    checkers.set(port, checker);
+  }
+  return checker;
+}
+
+/**
+ * One HTTP request with nothing hidden: raw bytes in, status, headers and text out. Every
+ * response is checked against the gateway's /openapi.json: one the document does not describe
+ * (status, header, media type, a body field) fails the test, naming the route and the field.
+ */
+export async function send(
+  port: number,
+  method: string,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<Reply> {
+  const reply = await rawSend(port, method, path, opts);
+  const checker = await checkerFor(port);
+  const mismatches = checker?.check({ method, path, ...reply }) ?? [];
+  if (mismatches.length > 0) {
+    throw new Error(`the response does not match /openapi.json:\n${mismatches.join('\n')}`);
+  }
+  return reply;
+}
+
+/** `send` without the conformance check: for what the document cannot describe. */
+export function rawSend(
   port: number,
   method: string,
   path: string,

@@ -1,7 +1,10 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- walks the served JSON */
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { TASK_TYPES, validate } from '@wadm/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOCS_SCRIPT_PATH } from '../../src/http/docs-page.js';
 import { componentName } from '../../src/http/openapi.js';
+import { PROBLEM_CODES, problemType } from '../../src/http/problem.js';
 import * as S from '../../src/http/schemas.js';
 import { send, startHarness, token, uniqueUser, type Harness } from './harness.js';
 
@@ -42,19 +45,75 @@ describe('OpenAPI', () => {
     }
   });
 
-  it('docs - a self-contained page listing every operation and task type', async () => {
+  it('docs - Redoc renders the document from assets the gateway serves itself', async () => {
     const r = await send(port, 'GET', '/docs');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^text\/html/);
-    expect(r.headers['content-security-policy']).toContain("default-src 'none'");
-    // Nothing to fetch: no scripts, no external stylesheets or images.
-    expect(r.text).not.toMatch(/<script|<link|<img|https?:\/\//i);
+    const csp = String(r.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    // Offline: nothing but this origin, and no inline script.
+    expect(r.text).not.toMatch(/https?:\/\//i);
+    expect(r.text).not.toMatch(/<script>/);
+    expect(r.text).toContain('spec-url="/openapi.json"');
+    const src = /<script src="([^"]+)"><\/script>/.exec(r.text)?.[1];
+    expect(src).toBe(DOCS_SCRIPT_PATH);
+    const script = await send(port, 'GET', src ?? '');
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(Number(script.headers['content-length'])).toBeGreaterThan(100_000);
+    expect(script.text).toContain('Redoc');
+  });
+
+  it('docs - each problem code has the anchor its type URI points at', async () => {
     const { json } = await send(port, 'GET', '/openapi.json');
-    for (const path of Object.keys(json.paths)) {
-      expect(r.text, path).toContain(`<code>${path}</code>`);
+    for (const code of PROBLEM_CODES) {
+      const anchor = problemType(code).split('#')[1];
+      expect(json.info.description, code).toContain(`<a id="${anchor}"></a>\`${code}\``);
     }
-    for (const type of TASK_TYPES) expect(r.text, type).toContain(`${componentName(type)}Params`);
-    expect(r.text).toContain('id="problem-validation-failed"');
+  });
+
+  it('openapi.json - every /api operation lists its problems, each with its codes', async () => {
+    const { json } = await send(port, 'GET', '/openapi.json');
+    for (const [path, item] of Object.entries<Record<string, any>>(json.paths)) {
+      for (const [method, op] of Object.entries<any>(item)) {
+        if (method === 'parameters') continue;
+        const where = `${method.toUpperCase()} ${path}`;
+        const statuses = Object.keys(op.responses);
+        expect(
+          statuses.some((s) => s.startsWith('4')),
+          where,
+        ).toBe(true);
+        if (path.startsWith('/api/')) expect(statuses, where).toContain('401');
+        // /readyz answers 503 with its Health body: probes read it, not a problem.
+        const problemStatuses = statuses.filter((s) => Number(s) >= 400 && path !== '/readyz');
+        for (const s of problemStatuses) {
+          const schema = op.responses[s].content['application/problem+json'].schema;
+          expect(schema.properties.code.enum.length, `${where} ${s}`).toBeGreaterThan(0);
+          for (const code of schema.properties.code.enum) expect(PROBLEM_CODES).toContain(code);
+        }
+        // A 202 for one task says where to follow it (many tasks: each result links its own).
+        const oneTask = /"#\/components\/schemas\/(TaskAccepted|CancelResult)"/;
+        if (oneTask.test(JSON.stringify(op.responses['202'] ?? {}))) {
+          expect(op.responses['202'].headers?.Location?.required, where).toBe(true);
+        }
+        if (op.responses['429']) {
+          expect(op.responses['429'].headers['Retry-After'], where).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it('asyncapi.json - the WebSocket messages as an AsyncAPI 3 document', async () => {
+    const r = await send(port, 'GET', '/asyncapi.json');
+    expect(r.status).toBe(200);
+    expect(r.json.asyncapi).toBe('3.0.0');
+    expect(r.json.channels.taskEvents.address).toBe('/ws/tasks/{user_id}');
+    const event = r.json.components.messages.taskEvent.payload;
+    expect(event.required).toEqual(expect.arrayContaining(['task_id', 'status', 'stream_seq']));
+    for (const code of [1001, 4008, 4401, 4403, 4413, 4429]) {
+      expect(r.json.info.description).toContain(`\`${code}\``);
+    }
   });
 
   it('responses - match the schemas the document publishes', async () => {

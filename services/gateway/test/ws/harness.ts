@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createVerifier, signDevToken } from '@wadm/auth';
 import { createLogger, provision, TaskClient } from '@wadm/runtime';
@@ -6,7 +8,11 @@ import { ManagedProcess, NatsServer } from '@wadm/testkit';
 import WebSocket from 'ws';
 import type { GatewayDeps } from '../../src/deps.js';
 import { loadEnv } from '../../src/env.js';
+import { buildAsyncApi } from '../../src/http/asyncapi.js';
 import { startWsBridge, type WsBridge, type WsBridgeOptions } from '../../src/ws/bridge.js';
+
+// ajv-formats is CommonJS with a default export; under NodeNext it arrives wrapped.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /** The runtime's diagnostics-only worker: these tests run `diagnostics.echo` and nothing else. */
 const WORKER = createRequire(import.meta.url).resolve('@wadm/runtime/echo-worker');
@@ -85,6 +91,7 @@ export async function startWsHarness(
       await Promise.all(workers.map((w) => w.kill()));
       await nc.close();
       await server.stop();
+      if (asyncapiMismatches.length > 0) throw new Error(asyncapiMismatches.join('\n'));
     },
   };
 }
@@ -109,6 +116,27 @@ export interface Refusal {
   body: Record<string, unknown>;
 }
 
+/**
+ * Every message a bridge sends must be one that `/asyncapi.json` lists for the client to
+ * receive; a message that is not fails the test waiting on the socket, and the file's close.
+ */
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+const asyncapi = buildAsyncApi('test');
+const receivable = ajv.compile({
+  anyOf: (asyncapi['operations']['receiveTaskEvents']['messages'] as { $ref: string }[]).map(
+    ({ $ref }) => asyncapi['components']['messages'][$ref.split('/').at(-1) ?? '']['payload'],
+  ),
+});
+export const asyncapiMismatches: string[] = [];
+function checkReceived(url: string, message: unknown): void {
+  if (receivable(message)) return;
+  const why = ajv.errorsText(receivable.errors, { dataVar: 'message' });
+  asyncapiMismatches.push(
+    `${url}: ${JSON.stringify(message).slice(0, 200)} is not in asyncapi.json: ${why}`,
+  );
+}
+
 /** A `ws` client that records everything it receives. */
 export class TestSocket {
   readonly messages: Received[] = [];
@@ -117,7 +145,9 @@ export class TestSocket {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)) as Received);
+      const message = JSON.parse(String(data)) as Received;
+      checkReceived(ws.url, message);
+      this.messages.push(message);
       for (const wake of this.waiters.splice(0)) wake();
     });
     this.closed = new Promise((resolve) => {
@@ -161,6 +191,7 @@ export class TestSocket {
   async waitFor(pred: (m: Received) => boolean, timeoutMs = 30_000): Promise<Received> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (asyncapiMismatches.length > 0) throw new Error(asyncapiMismatches.join('\n'));
       const found = this.messages.find(pred);
       if (found) return found;
       if (this.ws.readyState === WebSocket.CLOSED) throw new Error('socket closed while waiting');

@@ -1,15 +1,13 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import {
   ErrorCode,
   type FieldError,
   type WebhookParams,
   type WebhookResult,
 } from '@wadm/contracts';
-import { NonRetryableError, type TaskHandler } from '@wadm/runtime';
+import { addressesOf, bareHost, NonRetryableError, refusal, type TaskHandler } from '@wadm/runtime';
 import type { ReportsEnv } from '../env.js';
 import { AddressRefusedError, DeliveryUnavailableError } from '../errors.js';
-import { bareHost, refusal } from '../webhook/address-policy.js';
+import type { WebhookRegistry } from '../notify/webhook-registry.js';
 import { postPinned } from '../webhook/post.js';
 import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from '../webhook/signature.js';
 import type { Deliveries } from './deliveries.js';
@@ -35,6 +33,7 @@ const RETRYABLE_4XX = new Set([408, 429]);
 export function createWebhookHandler(
   env: Pick<ReportsEnv, 'webhookSecret' | 'webhookTimeoutMs' | 'webhookAllow'>,
   deliveries: Deliveries,
+  registry: WebhookRegistry,
 ): TaskHandler<'notify.webhook'> {
   return async ({ id, owner, params, signal, logger }) => {
     const earlier = await deliveries.find<WebhookResult>(owner, id);
@@ -42,13 +41,9 @@ export function createWebhookHandler(
       logger.info({ status: earlier.status }, 'webhook already delivered by an earlier attempt');
       return { ...earlier, alreadySent: true };
     }
-    if (!env.webhookSecret) {
-      throw new NonRetryableError('webhooks are not signed here: set WADM_WEBHOOK_SECRET', {
-        code: ErrorCode.WEBHOOK_NOT_CONFIGURED,
-      });
-    }
+    const destination = await destinationOf(params, owner, env.webhookSecret, registry);
     const extra = checkedHeaders(params.headers);
-    const url = new URL(params.url);
+    const url = new URL(destination.url);
     const address = await resolveAllowed(url, env.webhookAllow);
     const body = JSON.stringify(params.body ?? null);
     const timestamp = Math.floor(Date.now() / 1000);
@@ -67,7 +62,7 @@ export function createWebhookHandler(
           'user-agent': 'WADM-Webhook/1',
           'x-wadm-task-id': id,
           [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signWebhook(env.webhookSecret, timestamp, body),
+          [SIGNATURE_HEADER]: signWebhook(destination.secret, timestamp, body),
         },
       });
     } catch (err) {
@@ -96,6 +91,45 @@ export function createWebhookHandler(
     logger.info({ status: res.status, durationMs }, 'webhook delivered');
     return result;
   };
+}
+
+/**
+ * Where the POST goes and the key that signs it: the owner's registered destination (looked up
+ * now: it may have been deleted since the task was submitted), or an operator's `url` signed
+ * with the service's own secret.
+ */
+async function destinationOf(
+  params: WebhookParams,
+  owner: string,
+  serviceSecret: string | undefined,
+  registry: WebhookRegistry,
+): Promise<{ url: string; secret: string }> {
+  const { webhook, url } = params;
+  if (webhook !== undefined && url === undefined) {
+    const registered = await registry.find(owner, webhook);
+    if (!registered) {
+      throw new NonRetryableError(
+        `${owner} has no registered webhook ${webhook} (deleted after submission?)`,
+        {
+          code: ErrorCode.WEBHOOK_NOT_REGISTERED,
+          fields: [{ path: '/params/webhook', message: 'is not a registered webhook' }],
+        },
+      );
+    }
+    return { url: registered.url, secret: registered.secret };
+  }
+  if (url !== undefined && webhook === undefined) {
+    if (!serviceSecret) {
+      throw new NonRetryableError('webhooks are not signed here: set WADM_WEBHOOK_SECRET', {
+        code: ErrorCode.WEBHOOK_NOT_CONFIGURED,
+      });
+    }
+    return { url, secret: serviceSecret };
+  }
+  throw new NonRetryableError('give exactly one of webhook and url', {
+    code: ErrorCode.VALIDATION_FAILED,
+    fields: [{ path: '/params/webhook', message: 'give exactly one of webhook and url' }],
+  });
 }
 
 /** Throws unless the status is 2xx: which failures are worth a retry is decided here. */
@@ -144,18 +178,14 @@ function checkedHeaders(headers: WebhookParams['headers']): Record<string, strin
 async function resolveAllowed(url: URL, allow: ReportsEnv['webhookAllow']): Promise<string> {
   const host = bareHost(url.hostname);
   let addresses: string[];
-  if (isIP(host) !== 0) {
-    addresses = [host];
-  } else {
-    try {
-      addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
-    } catch (err) {
-      throw new DeliveryUnavailableError(
-        ErrorCode.WEBHOOK_UNAVAILABLE,
-        `cannot resolve ${host}: ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err },
-      );
-    }
+  try {
+    addresses = await addressesOf(host);
+  } catch (err) {
+    throw new DeliveryUnavailableError(
+      ErrorCode.WEBHOOK_UNAVAILABLE,
+      `cannot resolve ${host}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
   const refused = refusal(url, addresses, allow);
   if (refused) throw new AddressRefusedError(host, refused.address, refused.kind);

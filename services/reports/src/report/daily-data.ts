@@ -1,40 +1,25 @@
-import {
-  aggregateCandles,
-  SeriesNotFoundError,
-  type CandleStore,
-  type Candles,
-} from '@wadm/market-data';
-import { NonRetryableError } from '@wadm/runtime';
+import { TIMEFRAME_MS, type Candles, type Timeframe } from '@wadm/analysis';
+import { aggregateCandles, SeriesNotFoundError, type CandleStore } from '@wadm/market-data';
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 /** Bars drawn on each symbol's chart. */
 export const CHART_BARS = 90;
+/** The longest moving average: SMA 200 needs 199 bars before the first one it is drawn on. */
+const LONGEST_SMA = 200;
+/** Daily history read before the day: SMA 200 on the day, and MACD's EMAs long settled. */
+const DAILY_HISTORY_DAYS = 400;
 
-export interface Bar {
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
-
-/** One symbol's day: its daily bar, the change since the close before, and the chart's bars. */
-export interface SymbolDay {
+/** A symbol's candles around the report's day, as the store has them. */
+export interface SymbolSeries {
   symbol: string;
-  /** Undefined when the series has no bar on that day. */
-  day:
-    | (Bar & {
-        /** Close against the previous day's close (or the day's open when there is none). */
-        changePct: number;
-        range: number;
-        rangePct: number;
-      })
-    | undefined;
-  /** Up to {@link CHART_BARS} daily bars ending with the day, oldest first. */
-  bars: Bar[];
+  /** Daily bars up to and including the day; undefined when neither 1d nor 1h is stored. */
+  daily: Candles | undefined;
   /** Where the daily bars came from: the 1d series, or the 1h one aggregated. */
-  source: '1d' | '1h';
+  dailySource: '1d' | '1h' | undefined;
+  /** Bars of the chart's timeframe up to the day's end, with the SMA warm-up before the chart. */
+  chart: Candles | undefined;
+  /** The series the chart's bars came from (a shorter one when aggregated). */
+  chartSource: Timeframe | undefined;
 }
 
 /** The day before today, UTC: the last complete day. */
@@ -42,69 +27,58 @@ export function defaultReportDate(now = Date.now()): string {
   return new Date(now - DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Reads each symbol's daily bars up to `date` (1d series, else 1h aggregated to days). */
-export async function loadDailyData(
-  store: CandleStore,
-  date: string,
-  symbols: readonly string[],
-): Promise<SymbolDay[]> {
-  const dayStart = Date.parse(`${date}T00:00:00Z`);
-  const from = dayStart - CHART_BARS * DAY_MS;
-  const out: SymbolDay[] = [];
-  for (const [i, symbol] of symbols.entries()) {
-    const { candles, source } = await dailyCandles(store, symbol, from, dayStart, i);
-    const all = toBars(candles).filter((b) => b.time <= dayStart);
-    const bars = all.slice(-CHART_BARS);
-    const last = all.at(-1);
-    const day = last?.time === dayStart ? last : undefined;
-    const previous = day ? all.at(-2) : undefined;
-    out.push({
-      symbol,
-      source,
-      bars,
-      day: day && {
-        ...day,
-        changePct: (day.close / (previous?.close ?? day.open) - 1) * 100,
-        range: day.high - day.low,
-        rangePct: ((day.high - day.low) / day.low) * 100,
-      },
-    });
-  }
-  return out;
-}
-
-async function dailyCandles(
+/** Reads each symbol's daily bars and chart bars for the report on `date`. */
+export async function loadSymbolSeries(
   store: CandleStore,
   symbol: string,
-  from: number,
-  dayStart: number,
-  index: number,
-): Promise<{ candles: Candles; source: '1d' | '1h' }> {
-  try {
-    return { candles: await store.getCandles(symbol, '1d', from, dayStart), source: '1d' };
-  } catch (err) {
-    if (!(err instanceof SeriesNotFoundError)) throw err;
-  }
-  try {
-    const hourly = await store.getCandles(symbol, '1h', from, dayStart + DAY_MS - 1);
-    return { candles: aggregateCandles(hourly, '1d'), source: '1h' };
-  } catch (err) {
-    if (!(err instanceof SeriesNotFoundError)) throw err;
-    throw new NonRetryableError(`no 1d or 1h candles stored for ${symbol}`, {
-      code: err.code,
-      cause: err,
-      fields: [{ path: `/params/symbols/${index}`, message: 'no candles for this symbol' }],
-    });
-  }
+  date: string,
+  timeframe: Timeframe,
+): Promise<SymbolSeries> {
+  const dayStart = Date.parse(`${date}T00:00:00Z`);
+  const dayEnd = dayStart + DAY_MS - 1;
+  const dailyFrom = dayStart - DAILY_HISTORY_DAYS * DAY_MS;
+  const daily = await firstStored(store, symbol, '1d', ['1d', '1h'], dailyFrom, dayEnd);
+  const chartFrom = dayStart + DAY_MS - (CHART_BARS + LONGEST_SMA - 1) * TIMEFRAME_MS[timeframe];
+  const chart =
+    timeframe === '1d' && daily
+      ? daily
+      : await firstStored(store, symbol, timeframe, chartSources(timeframe), chartFrom, dayEnd);
+  return {
+    symbol,
+    daily: daily?.candles,
+    dailySource: daily?.source as '1d' | '1h' | undefined,
+    chart: chart?.candles,
+    chartSource: chart?.source,
+  };
 }
 
-function toBars(c: Candles): Bar[] {
-  return Array.from(c.time, (time, i) => ({
-    time,
-    open: c.open[i] ?? 0,
-    high: c.high[i] ?? 0,
-    low: c.low[i] ?? 0,
-    close: c.close[i] ?? 0,
-    volume: c.volume[i] ?? 0,
-  }));
+/** The chart's own timeframe first, then 1h aggregated for the longer ones (the demo stores 1h). */
+function chartSources(timeframe: Timeframe): Timeframe[] {
+  return TIMEFRAME_MS[timeframe] > TIMEFRAME_MS['1h'] ? [timeframe, '1h'] : [timeframe];
+}
+
+/**
+ * The bars of `timeframe` in [from, to] from the first of `sources` that is stored, aggregated
+ * when it is a shorter timeframe; undefined when none is.
+ */
+async function firstStored(
+  store: CandleStore,
+  symbol: string,
+  timeframe: Timeframe,
+  sources: readonly Timeframe[],
+  from: number,
+  to: number,
+): Promise<{ candles: Candles; source: Timeframe } | undefined> {
+  for (const source of sources) {
+    try {
+      const candles = await store.getCandles(symbol, source, from, to);
+      return {
+        candles: source === timeframe ? candles : aggregateCandles(candles, timeframe),
+        source,
+      };
+    } catch (err) {
+      if (!(err instanceof SeriesNotFoundError)) throw err;
+    }
+  }
+  return undefined;
 }

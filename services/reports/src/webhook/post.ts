@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { bareHost } from './address-policy.js';
+import { bareHost } from '@wadm/runtime';
 
 export interface PinnedPost {
   url: URL;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scheduleTimer } from '@wadm/runtime';
+import { jitterOffsetMs, scheduleTimer } from '@wadm/runtime';
 import { planFires } from './fire-plan.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -102,5 +102,62 @@ describe('planFires', () => {
       '2026-10-26T01:30:00.000Z',
       '2026-10-27T01:30:00.000Z',
     ]);
+  });
+
+  it('planFires - 08:00 Europe/Madrid fires once a day at 08:00 local across both clock changes', () => {
+    const timer = scheduleTimer({ cron: '0 8 * * *', timezone: 'Europe/Madrid' });
+    const local = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Madrid',
+      dateStyle: 'short',
+      timeStyle: 'short',
+    });
+    for (const [from, to, switchDay] of [
+      ['2026-03-24T12:00:00Z', '2026-04-03T12:00:00Z', '2026-03-29'],
+      ['2026-10-20T12:00:00Z', '2026-10-30T12:00:00Z', '2026-10-25'],
+    ] as const) {
+      // One plan over the whole range, as croner computes it (no waiting).
+      const fires = planFires({
+        timer,
+        from: new Date(from),
+        now: new Date(to),
+        catchupWindowMs: 0,
+        graceMs: 30 * 86_400_000,
+      }).fire;
+      expect(fires).toHaveLength(10);
+      const days = fires.map((d) => local.format(d));
+      expect(new Set(days.map((d) => d.split(',')[0])).size).toBe(10);
+      expect(days.every((d) => d.endsWith(', 08:00'))).toBe(true);
+      // The UTC time moves by the hour on the day of the change, and only then.
+      const utcHours = fires.map((d) => d.getUTCHours());
+      const changeAt = fires.findIndex((d) => d.toISOString().startsWith(switchDay));
+      const [before, after] = from.startsWith('2026-03') ? [7, 6] : [6, 7];
+      expect(utcHours.slice(0, changeAt).every((h) => h === before)).toBe(true);
+      expect(utcHours.slice(changeAt).every((h) => h === after)).toBe(true);
+    }
+  });
+
+  it('planFires - jitter delays each fire by its own offset; the fire keeps its time', () => {
+    const delayOf = (at: Date) => jitterOffsetMs('u.j', at, 5_000);
+    const offsets = [1, 2, 3].map((i) => delayOf(new Date(T0 + i * 10_000)));
+    expect(offsets.every((o) => o >= 0 && o < 5_000)).toBe(true);
+    expect(new Set(offsets).size).toBeGreaterThan(1);
+    const first = new Date(T0 + 10_000);
+    const at = (ms: number) =>
+      planFires({
+        timer: every10s,
+        from: new Date(T0),
+        now: new Date(ms),
+        catchupWindowMs: 0,
+        graceMs: 1_000,
+        delayOf,
+      });
+    const before = at(first.getTime() + delayOf(first) - 1);
+    expect(before.fire).toEqual([]);
+    // Not yet due: the next plan looks at the same time again.
+    expect(before.cursor.getTime()).toBe(T0);
+    const dueAt = first.getTime() + delayOf(first);
+    const due = at(dueAt);
+    expect(due.fire).toEqual([first]);
+    expect(due.cursor.getTime()).toBe(dueAt);
   });
 });

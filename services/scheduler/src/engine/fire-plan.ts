@@ -12,6 +12,8 @@ export interface FirePlanInput {
   graceMs: number;
   /** Fire times looked at per plan; the rest wait for the next one. @defaultValue 10000 */
   maxSteps?: number;
+  /** How long after its time a fire is due (the schedule's jitter). @defaultValue none */
+  delayOf?: (at: Date) => number;
 }
 
 export interface FirePlan {
@@ -24,13 +26,15 @@ export interface FirePlan {
 }
 
 /**
- * Which fire times in (from, now] to submit. On-time ones (within `graceMs`) all fire. Of those
+ * Which fire times in (from, now] to submit, each due at its time plus its delay (jitter), and
+ * late by as much as `now` is past that. On-time ones (within `graceMs`) all fire. Of those
  * missed by more, the latest within `catchupWindowMs` fires once when nothing is on time, and
  * the others are recorded as missed. Every replica plans from the same stored history, so they
  * pick the same times.
  */
 export function planFires(input: FirePlanInput): FirePlan {
   const { timer, now, catchupWindowMs, graceMs } = input;
+  const delayOf = input.delayOf ?? (() => 0);
   const maxSteps = input.maxSteps ?? 10_000;
   const onTime: Date[] = [];
   const missed: Date[] = [];
@@ -38,12 +42,14 @@ export function planFires(input: FirePlanInput): FirePlan {
   let cursor = input.from;
   for (let step = 0; step < maxSteps; step++) {
     const t = timer.next(cursor);
-    if (!t || t.getTime() > now.getTime()) {
-      cursor = now;
+    const due = t ? t.getTime() + delayOf(t) : Infinity;
+    if (!t || due > now.getTime()) {
+      // A time already past but not yet due (jitter) must be looked at again.
+      if (!t || t.getTime() > now.getTime()) cursor = now;
       break;
     }
     cursor = t;
-    const late = now.getTime() - t.getTime();
+    const late = now.getTime() - due;
     if (late <= graceMs) onTime.push(t);
     else if (late <= graceMs + catchupWindowMs) {
       if (catchup) missed.push(catchup);

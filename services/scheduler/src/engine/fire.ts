@@ -10,6 +10,7 @@ import {
   TaskRequestError,
   type Logger,
   type ScheduleStore,
+  type StoredSchedule,
   type TaskClient,
 } from '@wadm/runtime';
 
@@ -55,37 +56,42 @@ export function previousFire(
  * finds it in TASK_STATE publishes nothing, and two that race publish one message (the TASKS
  * duplicate window drops the second).
  *
+ * @param stored the schedule, and its revision as last seen (its history write skips a read).
  * @param previous the task of the previous fire known to this replica (it may not be in the
  * stored history yet).
  * @returns the fire's task id when one exists.
  */
 export async function fireOnce(
   deps: FireDeps,
-  schedule: Schedule,
+  stored: StoredSchedule,
   at: Date,
   previous: string | undefined,
 ): Promise<string | undefined> {
   const { client, store, logger } = deps;
+  const { schedule } = stored;
   const { owner, id } = schedule;
   const key = fireIdempotencyKey(id, at);
   const taskId = idempotentId(owner, key);
   const scheduledAt = at.toISOString();
   const record = (fire: Omit<ScheduleFire, 'scheduledAt'>): Promise<void> =>
-    store.recordFire(owner, id, { scheduledAt, ...fire }).catch((err: unknown) => {
+    store.recordFire(owner, id, { scheduledAt, ...fire }, stored).catch((err: unknown) => {
       logger.warn({ err, schedule: id, owner }, 'could not record a fire in the history');
     });
 
-  const existing = await client.get(owner, taskId);
+  const young = Date.now() - at.getTime() < deps.republishWithinMs;
+  const mayOverlap = schedule.overlap === 'skip' && previous !== undefined && previous !== taskId;
+  // A young fire with no overlap to check goes straight to the submit, one read fewer: its
+  // create finds a peer's task, and the client republishes that one while it is PENDING.
+  const existing = young && !mayOverlap ? undefined : await client.get(owner, taskId);
   // Still PENDING and young: its first submitter may have died between writing the state and
   // publishing. Submitting again publishes with the same message id, which the stream drops
   // if the first publish happened (it cannot be older than the fire, inside the window).
-  const republish =
-    existing?.status === 'PENDING' && Date.now() - at.getTime() < deps.republishWithinMs;
+  const republish = existing?.status === 'PENDING' && young;
   if (existing && !republish) {
     await record({ outcome: FireOutcome.SUBMITTED, taskId });
     return taskId;
   }
-  if (!existing && schedule.overlap === 'skip' && previous && previous !== taskId) {
+  if (!existing && mayOverlap) {
     const prev = await client.get(owner, previous);
     if (prev && !isTerminal(prev.status)) {
       logger.info({ schedule: id, owner, scheduledAt, running: previous }, 'fire skipped: overlap');
@@ -101,11 +107,17 @@ export async function fireOnce(
       owner,
       idempotencyKey: key,
     });
-    logger.info({ schedule: id, owner, scheduledAt, task: state.id }, 'fired');
+    // Debug: the history records every fire; at thousands a minute a line each would cost CPU.
+    logger.debug({ schedule: id, owner, scheduledAt, task: state.id }, 'fired');
     await record({ outcome: FireOutcome.SUBMITTED, taskId: state.id });
     return state.id;
   } catch (err) {
-    if (existing) {
+    // Not read before (the fast path): a refusal may be of a peer's task, e.g. params edited.
+    const found =
+      existing === undefined && err instanceof TaskRequestError
+        ? await client.get(owner, taskId).catch(() => null)
+        : existing;
+    if (found) {
       // The task exists whatever the republish met (e.g. params edited since): it is the fire's.
       await record({ outcome: FireOutcome.SUBMITTED, taskId });
       return taskId;

@@ -1,4 +1,4 @@
-import { rollingMax, rollingMin } from '../indicators/index.js';
+import { rollingMax, rollingMin } from '@wadm/analysis';
 import { defineStrategy, periodRule } from './definition.js';
 import { Signal } from './signal.js';
 

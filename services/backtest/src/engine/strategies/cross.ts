@@ -1,4 +1,4 @@
-import { ema, macd, sma } from '../indicators/index.js';
+import { ema, macd, sma } from '@wadm/analysis';
 import { defineStrategy, lessThan, periodRule } from './definition.js';
 import { crossSignals } from './signal.js';
 

@@ -1,5 +1,4 @@
-import type { Candles } from '../candles.js';
-import { MAX_PERIOD } from '../indicators/index.js';
+import { MAX_PERIOD, type Candles } from '@wadm/analysis';
 
 /** Bounds and default of one numeric strategy parameter. */
 export interface ParamRule {

@@ -1,6 +1,6 @@
 import { STRATEGY_NAMES, type FieldError, type StrategyName } from '@wadm/contracts';
-import type { Candles } from '../candles.js';
-import { BacktestSpecError, describeValue } from '../errors.js';
+import { describeValue, type Candles } from '@wadm/analysis';
+import { BacktestSpecError } from '../errors.js';
 import { donchianBreakout } from './breakout.js';
 import { emaCross, macdCross, smaCross } from './cross.js';
 import type { ParamRule, StrategyDefinition } from './definition.js';

@@ -1,4 +1,4 @@
-import { bollinger, rsi } from '../indicators/index.js';
+import { bollinger, rsi } from '@wadm/analysis';
 import { defineStrategy, lessThan, periodRule } from './definition.js';
 import { BEARISH, BULLISH, Signal } from './signal.js';
 

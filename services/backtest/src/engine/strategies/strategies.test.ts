@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { candlesOf } from '../../../test/engine/candles.js';
-import { macd } from '../indicators/index.js';
+import { candlesOf } from '@wadm/analysis/testing';
+import { macd } from '@wadm/analysis';
 import { resolveStrategy, strategySignals } from './registry.js';
 import { BEARISH, BULLISH, crossSignals, Signal } from './signal.js';
 

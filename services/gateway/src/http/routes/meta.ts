@@ -1,13 +1,17 @@
 import type Router from '@koa/router';
 import type { GatewayDeps } from '../../deps.js';
-import { DOCS_CSP, renderDocs } from '../docs-page.js';
-import { buildOpenApi } from '../openapi.js';
+import { buildAsyncApi } from '../asyncapi.js';
+import { DOCS_CSP, DOCS_SCRIPT_PATH, docsPage, loadDocsScript } from '../docs-page.js';
+import { buildOpenApi, readPackageVersion } from '../openapi.js';
 
-/** Unauthenticated: probes for the orchestrator, the API description for humans and tools. */
+/** Unauthenticated: probes for the orchestrator, the API documents for humans and tools. */
 export function metaRoutes(router: Router, deps: GatewayDeps): void {
-  // Built once: the document depends only on the code.
-  const spec = JSON.stringify(buildOpenApi());
-  const docs = renderDocs(JSON.parse(spec) as ReturnType<typeof buildOpenApi>);
+  // Built once: the documents depend only on the code.
+  const openapi = buildOpenApi();
+  const spec = JSON.stringify(openapi);
+  const asyncapi = JSON.stringify(buildAsyncApi(readPackageVersion()));
+  const docs = docsPage(String(openapi['info']['title']));
+  const script = loadDocsScript();
 
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -21,9 +25,19 @@ export function metaRoutes(router: Router, deps: GatewayDeps): void {
     ctx.type = 'application/json';
     ctx.body = spec;
   });
+  router.get('/asyncapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = asyncapi;
+  });
   router.get('/docs', (ctx) => {
     ctx.set('Content-Security-Policy', DOCS_CSP);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = docs;
+  });
+  router.get(DOCS_SCRIPT_PATH, (ctx) => {
+    ctx.type = 'text/javascript; charset=utf-8';
+    // The bundle changes only with the gateway's release: caches may keep it a day.
+    ctx.set('Cache-Control', 'public, max-age=86400');
+    ctx.body = script;
   });
 }

@@ -1,10 +1,13 @@
 import type { Context } from 'koa';
 import type Router from '@koa/router';
 import {
+  fireIdempotencyKey,
   isTaskType,
   isValidOwner,
   isValidScheduleId,
   manualRunIdempotencyKey,
+  ScheduleBackfillRequest,
+  validate,
   paramRefusal,
   scheduleSpecErrors,
   SYSTEM_OWNER,
@@ -18,13 +21,21 @@ import {
 import type { Principal } from '@wadm/auth';
 import { scheduleTimer, scheduleTimingErrors, ScheduleStore } from '@wadm/runtime';
 import { principalOf, readBody, roleOf, singleQuery, type ApiServices } from '../api-services.js';
+import { toProblem } from '../error-handler.js';
 import { HttpProblem, ProblemCode, validationProblem } from '../problem.js';
+import {
+  backfillTimes,
+  type BackfillFire,
+  type BackfillResult,
+  type ScheduleRuns,
+  type ScheduleView,
+} from './schedule-views.js';
 import { respondAccepted } from './tasks.js';
 
 const PREFIX = '/api/v1/schedules';
 
 /** A schedule as the API shows it: as stored, with its next fire time when enabled. */
-function scheduleView(schedule: Schedule): Schedule & { nextFireAt: string | null } {
+function scheduleView(schedule: Schedule): ScheduleView {
   let next: Date | null = null;
   if (schedule.enabled) {
     try {
@@ -175,13 +186,6 @@ export function scheduleRoutes(router: Router, s: ApiServices): void {
     const spec = checkSpec(principal, body);
     const kv = await store();
     const limit = s.deps.env.schedulesPerUser;
-    if (owner !== SYSTEM_OWNER && (await kv.count(owner)) >= limit) {
-      throw new HttpProblem(
-        429,
-        ProblemCode.SCHEDULE_LIMIT_EXCEEDED,
-        `${owner} has ${limit} schedules, the most one user may have`,
-      );
-    }
     const now = new Date().toISOString();
     const schedule: Schedule = {
       ...spec,
@@ -191,7 +195,21 @@ export function scheduleRoutes(router: Router, s: ApiServices): void {
       updatedAt: now,
       history: [],
     };
-    if (!(await kv.create(schedule))) {
+    // The system's schedules have no limit; a user's are counted where creates cannot race.
+    const outcome =
+      owner === SYSTEM_OWNER
+        ? (await kv.create(schedule))
+          ? 'created'
+          : 'exists'
+        : await kv.createWithin(schedule, limit);
+    if (outcome === 'limit') {
+      throw new HttpProblem(
+        429,
+        ProblemCode.SCHEDULE_LIMIT_EXCEEDED,
+        `${owner} has ${limit} schedules, the most one user may have`,
+      );
+    }
+    if (outcome === 'exists') {
       throw new HttpProblem(409, ProblemCode.SCHEDULE_EXISTS, `schedule ${spec.id} already exists`);
     }
     ctx.status = 201;
@@ -248,5 +266,69 @@ export function scheduleRoutes(router: Router, s: ApiServices): void {
       },
     );
     respondAccepted(ctx, result);
+  });
+  router.get('/schedules/:id/runs', async (ctx) => {
+    const { schedule } = await load(ctx);
+    const runs = await Promise.all(
+      [...schedule.history].reverse().map(async (fire) => {
+        const task = fire.taskId ? await s.client.get(schedule.owner, fire.taskId) : null;
+        return { ...fire, taskStatus: task?.status ?? null };
+      }),
+    );
+    ctx.body = { runs } satisfies ScheduleRuns;
+  });
+
+  /**
+   * Submits every fire time of [from, to] with the fire's own idempotency key: a time the
+   * scheduler fired, or an earlier backfill submitted, gets its existing task back, never a
+   * second one. Overlap does not apply: the range is in the past. 202 when every fire has a
+   * task, else 207 with each fire's status.
+   */
+  router.post('/schedules/:id/backfill', async (ctx) => {
+    const principal = principalOf(ctx);
+    const body = await readBody(ctx, s);
+    const { schedule } = await load(ctx);
+    const fields = validate(ScheduleBackfillRequest, body);
+    if (fields.length > 0) throw validationProblem('invalid backfill range', fields);
+    const times = backfillTimes(
+      scheduleTimer(schedule),
+      body as ScheduleBackfillRequest,
+      new Date(),
+    );
+    if (times.length > 0 && !(times[0] instanceof Date)) {
+      throw validationProblem('invalid backfill range', times as FieldError[]);
+    }
+    const fireTimes = times as Date[];
+    const outcomes = await s.submitter.submitMany(
+      { owner: schedule.owner, role: roleOf(principal) },
+      fireTimes.map((at) => ({
+        type: schedule.task.type,
+        params: schedule.task.params,
+        priority: schedule.task.priority,
+        idempotencyKey: fireIdempotencyKey(schedule.id, at),
+      })),
+    );
+    const fires: BackfillFire[] = outcomes.map((outcome, i) => {
+      const scheduledAt = (fireTimes[i] as Date).toISOString();
+      if ('ok' in outcome) {
+        const { state, duplicate } = outcome.ok;
+        return {
+          scheduledAt,
+          status: 202,
+          task_id: state.id,
+          task_status: state.status,
+          duplicate,
+        };
+      }
+      const problem = toProblem(
+        outcome.error,
+        s.deps.logger,
+        String(ctx.response.get('X-Request-Id')),
+      );
+      return { scheduledAt, status: problem.status, error: problem.body() };
+    });
+    const accepted = fires.filter((f) => f.status === 202).length;
+    ctx.status = accepted === fires.length ? 202 : 207;
+    ctx.body = { accepted, rejected: fires.length - accepted, fires } satisfies BackfillResult;
   });
 }

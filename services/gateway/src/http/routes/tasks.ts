@@ -24,7 +24,7 @@ import {
 } from '../api-services.js';
 import { HttpProblem, ProblemCode, validationProblem } from '../problem.js';
 import { SubmitBody, type CancelResult, type Priority, type TaskPage } from '../schemas.js';
-import { acceptedView, taskView } from '../task-view.js';
+import { acceptedView, taskLinks, taskView } from '../task-view.js';
 
 /** Seed-style shortcuts: `POST /api/v1/tasks/<name>` with the params as the whole body. */
 export const SHORTCUTS = {
@@ -177,8 +177,9 @@ export function taskRoutes(router: Router, s: ApiServices): void {
     const task = await loadTask(ctx, s, ctx.params['id'] ?? '');
     const { state, outcome } = await s.client.cancel(task.owner, task.id);
     const body: CancelResult = { task_id: state.id, status: state.status, outcome };
-    // A running task is only asked to stop: accepted, not done.
+    // A running task is only asked to stop: accepted, not done; Location is where to watch it.
     ctx.status = outcome === 'revoked' ? 200 : 202;
+    if (ctx.status === 202) ctx.set('Location', taskLinks(state.id).self);
     ctx.body = body;
   });
 
