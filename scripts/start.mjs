@@ -26,6 +26,7 @@ const SCHEDULER = {
   name: 'scheduler',
   entry: 'services/scheduler/dist/main.js',
   ready: /scheduler ready/,
+  healthPort: 9105,
 };
 const SERVICES = [GATEWAY, ...WORKERS, SCHEDULER];
 const WIDTH = Math.max('nats-server'.length, ...SERVICES.map((s) => s.name.length));
@@ -118,7 +119,7 @@ async function main() {
     ws: await choosePort(Number(process.env.WADM_WS_PORT ?? 8001)),
   };
   GATEWAY.env = { WADM_HTTP_PORT: String(ports.http), WADM_WS_PORT: String(ports.ws) };
-  for (const worker of WORKERS) worker.healthPort = await choosePort(worker.healthPort);
+  for (const s of [...WORKERS, SCHEDULER]) s.healthPort = await choosePort(s.healthPort);
   const mail = await notificationSetup(secret);
   const running = SERVICES.map((s) =>
     supervise({

@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { TASK_CATALOG, type TaskType } from './catalog/catalog.js';
 import { TaskCommand } from './command.js';
 import type { FieldError } from './errors.js';
+import { explainUnions } from './union-errors.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives wrapped.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -75,9 +76,9 @@ export function validate(schema: TSchema, value: unknown, root = ''): FieldError
   if (first(value)) return [];
   const fn = nodesExceed(value, FULL_REPORT_MAX_NODES) ? first : compile(allErrors, schema);
   if (fn !== first) fn(value);
-  // Ajv reports a union's every branch; one line per path reads better.
+  // Several errors on one path (a union's branches) read better as one line.
   const seen = new Set<string>();
-  return (fn.errors ?? [])
+  return explainUnions(fn.errors ?? [])
     .map((e) => toFieldError(e, root))
     .filter((f) => !seen.has(f.path) && seen.add(f.path));
 }
